@@ -1,0 +1,29 @@
+"""polyfast: the hot functions of a Python-performance lecture as NumPy ufuncs in C.
+
+Every function is a real `numpy.ufunc` (or gufunc) with loops written in C,
+vectorized for AVX2/AVX-512 when the CPU has them (chosen at import) and split
+over a thread pool for large inputs.  ``polyfast.notebook`` holds drop-in twins
+of the notebook's functions under their original names.
+"""
+
+from polyfast._core import (
+    get_cpu_simd_level,
+    get_num_threads,
+    get_simd_level,
+    poly8,
+    polyval,
+    set_num_threads,
+)
+from polyfast._config import show_config
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "get_cpu_simd_level",
+    "get_num_threads",
+    "get_simd_level",
+    "poly8",
+    "polyval",
+    "set_num_threads",
+    "show_config",
+]

@@ -1,0 +1,25 @@
+/* What the CPU can run, and the cache size that decides when to stream. */
+#ifndef POLYFAST_CPU_FEATURES_H
+#define POLYFAST_CPU_FEATURES_H
+
+#include <stdint.h>
+
+typedef enum {
+    PF_SIMD_SCALAR = 0,
+    PF_SIMD_AVX2 = 1,
+    PF_SIMD_AVX512 = 2,
+    PF_SIMD_NLEVELS
+} pf_simd_level;
+
+/* The best level this CPU and OS support (AVX state enabled in XCR0). */
+pf_simd_level pf_cpu_best_simd_level(void);
+
+const char *pf_simd_level_name(pf_simd_level level);
+
+/* Parses "scalar", "avx2", "avx512"; returns -1 for anything else. */
+int pf_simd_level_from_name(const char *name, pf_simd_level *level);
+
+/* Bytes of last-level cache, or a conservative guess when the OS won't say. */
+intptr_t pf_cpu_last_level_cache_bytes(void);
+
+#endif

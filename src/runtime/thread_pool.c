@@ -1,0 +1,235 @@
+#include "runtime/thread_pool.h"
+
+#include <fenv.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <unistd.h>
+
+/* Blocks per thread: enough for dynamic balancing when one core is shared with
+ * another process or items cost unequal time (Mandelbrot), few enough that
+ * handing them out stays negligible. */
+#define PF_BLOCKS_PER_THREAD 16
+
+typedef struct {
+    pf_range_fn fn;
+    void *ctx;
+    intptr_t n;
+    intptr_t block;
+    intptr_t nblocks;
+    atomic_intptr_t next_block;
+    int nhelpers;     /* workers with index < nhelpers take part */
+    int helpers_left; /* guarded by pool.lock */
+    atomic_int fp_flags;
+    fenv_t env;       /* the caller's rounding mode and FTZ/DAZ, for workers */
+} pf_job;
+
+static struct {
+    pthread_mutex_t busy; /* held by the call that owns the pool */
+    pthread_mutex_t lock; /* guards everything below except the atomics */
+    pthread_cond_t work_ready;
+    pthread_cond_t work_done;
+    uint64_t generation;
+    uint64_t birth_generation[PF_MAX_THREADS];
+    int nworkers;
+    pf_job job;
+    atomic_int nthreads;
+} pool = {
+    .busy = PTHREAD_MUTEX_INITIALIZER,
+    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .work_ready = PTHREAD_COND_INITIALIZER,
+    .work_done = PTHREAD_COND_INITIALIZER,
+    .nthreads = 1,
+};
+
+static void run_blocks(pf_job *job)
+{
+    for (;;) {
+        const intptr_t b = atomic_fetch_add_explicit(&job->next_block, 1, memory_order_relaxed);
+        if (b >= job->nblocks)
+            return;
+        const intptr_t begin = b * job->block;
+        const intptr_t end = begin + job->block < job->n ? begin + job->block : job->n;
+        job->fn(job->ctx, begin, end);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    const int index = (int)(intptr_t)arg;
+    pthread_mutex_lock(&pool.lock);
+    uint64_t seen = pool.birth_generation[index];
+    for (;;) {
+        while (pool.generation == seen)
+            pthread_cond_wait(&pool.work_ready, &pool.lock);
+        seen = pool.generation;
+        pf_job *job = &pool.job;
+        if (index >= job->nhelpers)
+            continue;
+        pthread_mutex_unlock(&pool.lock);
+
+        fesetenv(&job->env);
+        feclearexcept(FE_ALL_EXCEPT);
+        run_blocks(job);
+        const int raised = fetestexcept(FE_ALL_EXCEPT);
+        if (raised)
+            atomic_fetch_or_explicit(&job->fp_flags, raised, memory_order_relaxed);
+
+        pthread_mutex_lock(&pool.lock);
+        if (--job->helpers_left == 0)
+            pthread_cond_signal(&pool.work_done);
+    }
+    return NULL;
+}
+
+/* Starts workers up to `wanted`; called with pool.lock held.  Returns how many
+ * exist, which is fewer than wanted if the system refuses more threads. */
+static int ensure_workers(int wanted)
+{
+    if (pool.nworkers >= wanted)
+        return pool.nworkers;
+    /* Workers must never run a Python signal handler's C part. */
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    while (pool.nworkers < wanted) {
+        pthread_t thread;
+        const int index = pool.nworkers;
+        pool.birth_generation[index] = pool.generation;
+        if (pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)index) != 0)
+            break;
+        pool.nworkers++;
+    }
+    pthread_attr_destroy(&attr);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return pool.nworkers;
+}
+
+void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
+                     pf_range_fn fn, void *ctx)
+{
+    const int nthreads = atomic_load_explicit(&pool.nthreads, memory_order_relaxed);
+    if (n <= 0)
+        return;
+    if (nthreads <= 1 || n < min_parallel || pthread_mutex_trylock(&pool.busy) != 0) {
+        fn(ctx, 0, n);
+        return;
+    }
+
+    if (grain < 1)
+        grain = 1;
+    const intptr_t per_block = (n + (intptr_t)nthreads * PF_BLOCKS_PER_THREAD - 1) /
+                               ((intptr_t)nthreads * PF_BLOCKS_PER_THREAD);
+    /* Multiples of 64 items keep SIMD bodies and cache lines whole per block. */
+    intptr_t block = per_block > grain ? per_block : grain;
+    block = (block + 63) & ~(intptr_t)63;
+    const intptr_t nblocks = (n + block - 1) / block;
+    int nhelpers = nblocks - 1 < nthreads - 1 ? (int)(nblocks - 1) : nthreads - 1;
+
+    pthread_mutex_lock(&pool.lock);
+    const int available = ensure_workers(nhelpers);
+    if (available < nhelpers)
+        nhelpers = available;
+    if (nhelpers == 0) {
+        pthread_mutex_unlock(&pool.lock);
+        pthread_mutex_unlock(&pool.busy);
+        fn(ctx, 0, n);
+        return;
+    }
+    pf_job *job = &pool.job;
+    job->fn = fn;
+    job->ctx = ctx;
+    job->n = n;
+    job->block = block;
+    job->nblocks = nblocks;
+    atomic_store_explicit(&job->next_block, 0, memory_order_relaxed);
+    job->nhelpers = nhelpers;
+    job->helpers_left = nhelpers;
+    atomic_store_explicit(&job->fp_flags, 0, memory_order_relaxed);
+    fegetenv(&job->env);
+    pool.generation++;
+    pthread_cond_broadcast(&pool.work_ready);
+    pthread_mutex_unlock(&pool.lock);
+
+    run_blocks(job);
+
+    pthread_mutex_lock(&pool.lock);
+    while (job->helpers_left > 0)
+        pthread_cond_wait(&pool.work_done, &pool.lock);
+    const int raised = atomic_load_explicit(&job->fp_flags, memory_order_relaxed);
+    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&pool.busy);
+    if (raised)
+        feraiseexcept(raised);
+}
+
+/* fork() copies only the calling thread: hold both locks across it so the
+ * child's copies are consistent, then give the child an empty pool that
+ * starts its own workers on first use. */
+static void before_fork(void)
+{
+    pthread_mutex_lock(&pool.busy);
+    pthread_mutex_lock(&pool.lock);
+}
+
+static void after_fork_parent(void)
+{
+    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&pool.busy);
+}
+
+static void after_fork_child(void)
+{
+    pool.nworkers = 0;
+    pool.generation = 0;
+    pthread_cond_init(&pool.work_ready, NULL);
+    pthread_cond_init(&pool.work_done, NULL);
+    pthread_mutex_unlock(&pool.lock);
+    pthread_mutex_unlock(&pool.busy);
+}
+
+static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
+
+static void register_fork_handler(void)
+{
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
+}
+
+int pf_pool_init(int nthreads)
+{
+    pthread_once(&fork_handler_once, register_fork_handler);
+    return pf_pool_set_threads(nthreads);
+}
+
+int pf_pool_default_threads(void)
+{
+#if defined(__linux__)
+    cpu_set_t mask;
+    if (sched_getaffinity(0, sizeof mask, &mask) == 0) {
+        const int count = CPU_COUNT(&mask);
+        if (count > 0)
+            return count < PF_MAX_THREADS ? count : PF_MAX_THREADS;
+    }
+#endif
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online < 1)
+        return 1;
+    return online < PF_MAX_THREADS ? (int)online : PF_MAX_THREADS;
+}
+
+int pf_pool_get_threads(void)
+{
+    return atomic_load_explicit(&pool.nthreads, memory_order_relaxed);
+}
+
+int pf_pool_set_threads(int nthreads)
+{
+    if (nthreads < 1 || nthreads > PF_MAX_THREADS)
+        return -1;
+    atomic_store_explicit(&pool.nthreads, nthreads, memory_order_relaxed);
+    return 0;
+}

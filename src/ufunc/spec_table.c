@@ -1,0 +1,12 @@
+/* Every ufunc polyfast exports, in the order they are added to the module.
+ * Adding a ufunc: write its row in a spec_<family>.c and list it here. */
+#include "ufunc/ufunc_spec.h"
+
+extern const pf_ufunc_spec pf_spec_poly8;
+extern const pf_ufunc_spec pf_spec_polyval;
+
+const pf_ufunc_spec *const pf_ufunc_specs[] = {
+    &pf_spec_poly8,
+    &pf_spec_polyval,
+    NULL,
+};

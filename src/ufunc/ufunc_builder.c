@@ -1,0 +1,109 @@
+#include "ufunc/ufunc_builder.h"
+
+#include <string.h>
+
+#include "ufunc/parallel_loop.h"
+
+/* NumPy keeps pointers to the loop tables for the ufunc's whole life; they
+ * live in one allocation owned by a capsule in the ufunc's `obj` slot, which
+ * NumPy releases when the ufunc dies. */
+typedef struct {
+    PyUFuncGenericFunction *functions;
+    void **data;
+    char *types;
+    pf_loop_data *loop_data;
+} loop_tables;
+
+static void free_loop_tables(PyObject *capsule)
+{
+    PyMem_Free(PyCapsule_GetPointer(capsule, "polyfast.loop_tables"));
+}
+
+static pf_kernel_fn kernel_at_level(const pf_loop_spec *loop, pf_simd_level level)
+{
+    for (int l = (int)level; l >= 0; l--)
+        if (loop->kernels[l] != NULL)
+            return loop->kernels[l];
+    return NULL;
+}
+
+PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
+                         intptr_t stream_min_bytes)
+{
+    const int nargs = spec->nin + spec->nout;
+    const int nloops = spec->nloops;
+    if (nargs > PF_MAX_ARGS) {
+        PyErr_Format(PyExc_SystemError, "%s: %d operands exceed PF_MAX_ARGS", spec->name, nargs);
+        return NULL;
+    }
+
+    const size_t bytes = sizeof(loop_tables) + nloops * (sizeof(PyUFuncGenericFunction) +
+                         sizeof(void *) + sizeof(pf_loop_data) + nargs);
+    loop_tables *tables = PyMem_Calloc(1, bytes);
+    if (tables == NULL)
+        return PyErr_NoMemory();
+    char *cursor = (char *)(tables + 1);
+    tables->loop_data = (pf_loop_data *)cursor;
+    cursor += nloops * sizeof(pf_loop_data);
+    tables->functions = (PyUFuncGenericFunction *)cursor;
+    cursor += nloops * sizeof(PyUFuncGenericFunction);
+    tables->data = (void **)cursor;
+    cursor += nloops * sizeof(void *);
+    tables->types = cursor;
+
+    for (int i = 0; i < nloops; i++) {
+        const pf_loop_spec *loop = &spec->loops[i];
+        pf_kernel_fn kernel = kernel_at_level(loop, level);
+        if (kernel == NULL) {
+            PyMem_Free(tables);
+            PyErr_Format(PyExc_SystemError, "%s: loop %d has no kernel", spec->name, i);
+            return NULL;
+        }
+        tables->loop_data[i] = (pf_loop_data){
+            .kernel = kernel,
+            .nin = spec->nin,
+            .nout = spec->nout,
+            .min_parallel = spec->min_parallel,
+            .grain = spec->grain,
+            .stream_min_bytes = stream_min_bytes,
+        };
+        tables->functions[i] = pf_parallel_loop;
+        tables->data[i] = &tables->loop_data[i];
+        memcpy(tables->types + i * nargs, loop->types, nargs);
+    }
+
+    PyObject *owner = PyCapsule_New(tables, "polyfast.loop_tables", free_loop_tables);
+    if (owner == NULL) {
+        PyMem_Free(tables);
+        return NULL;
+    }
+    PyObject *ufunc = PyUFunc_FromFuncAndDataAndSignature(
+        tables->functions, tables->data, tables->types, nloops, spec->nin, spec->nout,
+        PyUFunc_None, spec->name, spec->doc, 0, spec->signature);
+    if (ufunc == NULL) {
+        Py_DECREF(owner);
+        return NULL;
+    }
+    PyUFuncObject *as_ufunc = (PyUFuncObject *)ufunc;
+    as_ufunc->obj = owner; /* the ufunc now owns the tables */
+    as_ufunc->process_core_dims_func = spec->process_core_dims;
+
+    /* Pickle finds a ufunc by `__module__` and `__name__`; NumPy >= 2.2 lets
+     * us say it lives in polyfast, older ones keep "numpy" (pickle then
+     * searches sys.modules and still finds polyfast.<name>). */
+    PyObject *module_name = PyUnicode_FromString("polyfast");
+    if (module_name == NULL) {
+        Py_DECREF(ufunc);
+        return NULL;
+    }
+    if (PyObject_SetAttrString(ufunc, "__module__", module_name) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+            Py_DECREF(module_name);
+            Py_DECREF(ufunc);
+            return NULL;
+        }
+        PyErr_Clear();
+    }
+    Py_DECREF(module_name);
+    return ufunc;
+}
