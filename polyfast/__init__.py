@@ -6,14 +6,24 @@ over a thread pool for large inputs.  ``polyfast.notebook`` holds drop-in twins
 of the notebook's functions under their original names.
 """
 
-from polyfast._core import (
-    get_cpu_simd_level,
-    get_num_threads,
-    get_simd_level,
-    poly8,
-    polyval,
-    set_num_threads,
-)
+try:
+    from polyfast._core import (
+        get_cpu_simd_level,
+        get_num_threads,
+        get_simd_level,
+        poly8,
+        polyval,
+        set_num_threads,
+    )
+except ImportError as exc:  # pragma: no cover - only in a source checkout
+    if "polyfast._core" not in str(exc):
+        raise
+    raise ImportError(
+        f"polyfast's C extension is not built next to {__file__}: this is the "
+        "source tree. Install with `python -m pip install .` and run from "
+        "another directory, or with `python -P` so the current directory is "
+        "not searched first."
+    ) from exc
 from polyfast._config import show_config
 
 __version__ = "0.1.0"
