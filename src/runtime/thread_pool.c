@@ -5,12 +5,51 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Blocks per thread: enough for dynamic balancing when one core is shared with
  * another process or items cost unequal time (Mandelbrot), few enough that
  * handing them out stays negligible. */
 #define PF_BLOCKS_PER_THREAD 16
+
+/* How long a worker keeps polling for the next job, and a caller for its
+ * helpers, before sleeping on a condition variable.  Waking a sleeping thread
+ * costs tens of microseconds here, a tenth of a 1M-element poly8; back-to-back
+ * calls (loops, benchmarks, a notebook cell) then find the workers awake. */
+#define PF_SPIN_NS 20000
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ __volatile__("" ::: "memory");
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+static int64_t monotonic_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+/* Polls until `(*value == target) == equal` for up to PF_SPIN_NS; returns
+ * whether that happened. */
+static int spin_until(const atomic_uint_fast64_t *value, uint64_t target, int equal)
+{
+    const int64_t deadline = monotonic_ns() + PF_SPIN_NS;
+    for (;;) {
+        for (int i = 0; i < 64; i++) {
+            if ((atomic_load_explicit(value, memory_order_acquire) == target) == equal)
+                return 1;
+            cpu_relax();
+        }
+        if (monotonic_ns() > deadline)
+            return 0;
+    }
+}
 
 typedef struct {
     pf_range_fn fn;
@@ -20,7 +59,7 @@ typedef struct {
     intptr_t nblocks;
     atomic_intptr_t next_block;
     int nhelpers;     /* workers with index < nhelpers take part */
-    int helpers_left; /* guarded by pool.lock */
+    atomic_uint_fast64_t helpers_left;
     atomic_int fp_flags;
     fenv_t env;       /* the caller's rounding mode and FTZ/DAZ, for workers */
 } pf_job;
@@ -30,7 +69,9 @@ static struct {
     pthread_mutex_t lock; /* guards everything below except the atomics */
     pthread_cond_t work_ready;
     pthread_cond_t work_done;
-    uint64_t generation;
+    atomic_uint_fast64_t generation; /* written under lock, polled without */
+    int sleeping_workers;
+    int caller_sleeping;
     uint64_t birth_generation[PF_MAX_THREADS];
     int nworkers;
     pf_job job;
@@ -60,14 +101,24 @@ static void *worker_main(void *arg)
     const int index = (int)(intptr_t)arg;
     pthread_mutex_lock(&pool.lock);
     uint64_t seen = pool.birth_generation[index];
+    pthread_mutex_unlock(&pool.lock);
     for (;;) {
-        while (pool.generation == seen)
-            pthread_cond_wait(&pool.work_ready, &pool.lock);
-        seen = pool.generation;
+        const int woke_spinning = spin_until(&pool.generation, seen, 0);
+        pthread_mutex_lock(&pool.lock);
+        if (!woke_spinning) {
+            pool.sleeping_workers++;
+            while (atomic_load(&pool.generation) == seen)
+                pthread_cond_wait(&pool.work_ready, &pool.lock);
+            pool.sleeping_workers--;
+        }
+        /* Under the lock the generation and the job it names are consistent:
+         * the caller writes both while holding it. */
+        seen = atomic_load(&pool.generation);
         pf_job *job = &pool.job;
-        if (index >= job->nhelpers)
-            continue;
+        const int takes_part = index < job->nhelpers;
         pthread_mutex_unlock(&pool.lock);
+        if (!takes_part)
+            continue;
 
         fesetenv(&job->env);
         feclearexcept(FE_ALL_EXCEPT);
@@ -76,9 +127,12 @@ static void *worker_main(void *arg)
         if (raised)
             atomic_fetch_or_explicit(&job->fp_flags, raised, memory_order_relaxed);
 
-        pthread_mutex_lock(&pool.lock);
-        if (--job->helpers_left == 0)
-            pthread_cond_signal(&pool.work_done);
+        if (atomic_fetch_sub_explicit(&job->helpers_left, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&pool.lock);
+            if (pool.caller_sleeping)
+                pthread_cond_signal(&pool.work_done);
+            pthread_mutex_unlock(&pool.lock);
+        }
     }
     return NULL;
 }
@@ -99,7 +153,7 @@ static int ensure_workers(int wanted)
     while (pool.nworkers < wanted) {
         pthread_t thread;
         const int index = pool.nworkers;
-        pool.birth_generation[index] = pool.generation;
+        pool.birth_generation[index] = atomic_load(&pool.generation);
         if (pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)index) != 0)
             break;
         pool.nworkers++;
@@ -148,20 +202,25 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     job->nblocks = nblocks;
     atomic_store_explicit(&job->next_block, 0, memory_order_relaxed);
     job->nhelpers = nhelpers;
-    job->helpers_left = nhelpers;
+    atomic_store_explicit(&job->helpers_left, (uint64_t)nhelpers, memory_order_relaxed);
     atomic_store_explicit(&job->fp_flags, 0, memory_order_relaxed);
     fegetenv(&job->env);
-    pool.generation++;
-    pthread_cond_broadcast(&pool.work_ready);
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    if (pool.sleeping_workers > 0)
+        pthread_cond_broadcast(&pool.work_ready);
     pthread_mutex_unlock(&pool.lock);
 
     run_blocks(job);
 
-    pthread_mutex_lock(&pool.lock);
-    while (job->helpers_left > 0)
-        pthread_cond_wait(&pool.work_done, &pool.lock);
+    if (!spin_until(&job->helpers_left, 0, 1)) {
+        pthread_mutex_lock(&pool.lock);
+        pool.caller_sleeping = 1;
+        while (atomic_load_explicit(&job->helpers_left, memory_order_acquire) != 0)
+            pthread_cond_wait(&pool.work_done, &pool.lock);
+        pool.caller_sleeping = 0;
+        pthread_mutex_unlock(&pool.lock);
+    }
     const int raised = atomic_load_explicit(&job->fp_flags, memory_order_relaxed);
-    pthread_mutex_unlock(&pool.lock);
     pthread_mutex_unlock(&pool.busy);
     if (raised)
         feraiseexcept(raised);
@@ -185,7 +244,9 @@ static void after_fork_parent(void)
 static void after_fork_child(void)
 {
     pool.nworkers = 0;
-    pool.generation = 0;
+    pool.sleeping_workers = 0;
+    pool.caller_sleeping = 0;
+    atomic_store(&pool.generation, 0);
     pthread_cond_init(&pool.work_ready, NULL);
     pthread_cond_init(&pool.work_done, NULL);
     pthread_mutex_unlock(&pool.lock);
