@@ -16,15 +16,20 @@
 /* How long a worker keeps polling for the next job, and a caller for its
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
  * costs tens of microseconds here, a tenth of a 1M-element poly8; back-to-back
- * calls (loops, benchmarks, a notebook cell) then find the workers awake. */
+ * calls (loops, benchmarks, a notebook cell) then find the workers awake;
+ * longer spins only burn a core that another process may want. */
 #define PF_SPIN_NS 20000
 
+/* The spin is short, so the polite PAUSE/YIELD hint is worth it: it lets an
+ * SMT sibling run and keeps the loop from flooding the memory pipeline. */
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__) || defined(__i386__)
-    __asm__ __volatile__("" ::: "memory");
+    __builtin_ia32_pause();
 #elif defined(__aarch64__)
     __asm__ __volatile__("yield" ::: "memory");
+#else
+    atomic_signal_fence(memory_order_seq_cst);
 #endif
 }
 
