@@ -60,8 +60,8 @@ const pf_ufunc_spec pf_spec_poly8 = {
         "--------\n"
         ">>> import numpy as np\n"
         ">>> import polyfast\n"
-        ">>> polyfast.poly8(np.array([0.0, 1.0, 2.0, -1.0]))\n"
-        "array([  0.,   8., 510.,   0.])\n"
+        ">>> polyfast.poly8(np.array([0.0, 1.0, 2.0, -2.0]))\n"
+        "array([  0.,   8., 510., 170.])\n"
         ">>> x = np.linspace(-1.5, 1.5, 7)\n"
         ">>> np.allclose(polyfast.poly8(x), sum(x**k for k in range(1, 9)))\n"
         "True\n",
