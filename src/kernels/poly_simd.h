@@ -33,6 +33,20 @@ typedef float pf_vf32 __attribute__((vector_size(PF_VBYTES)));
 PF_DEFINE_VLOADSTORE(pf_vf64, double)
 PF_DEFINE_VLOADSTORE(pf_vf32, float)
 
+/* Every lane set to `value`, signed zeros and NaN payloads included (0 + value
+ * would turn -0.0 into +0.0). */
+#define PF_DEFINE_VBROADCAST(V, T)                                         \
+    static inline V PF_CAT(broadcast, V)(T value)                          \
+    {                                                                      \
+        V v;                                                               \
+        for (unsigned i = 0; i < sizeof v / sizeof value; i++)             \
+            v[i] = value;                                                  \
+        return v;                                                          \
+    }
+
+PF_DEFINE_VBROADCAST(pf_vf64, double)
+PF_DEFINE_VBROADCAST(pf_vf32, float)
+
 /*
  * Contiguous poly8.  With PF_HINT_STREAM the head is computed scalar until the
  * destination is vector-aligned, as the non-temporal stores require.
@@ -96,7 +110,7 @@ PF_DEFINE_POLY8_SIMD(float, pf_vf32, f32, pf_poly8_f32, PF_STREAM_F32)
             const T top = *(const T *)(c + (ncoef - 1) * ccore);           \
             for (; i + lanes <= n; i += lanes) {                           \
                 const V v = PF_CAT(load, V)(x + i);                        \
-                V p = (V){0} + top;                                        \
+                V p = PF_CAT(broadcast, V)(top);                           \
                 for (intptr_t k = ncoef - 2; k >= 0; k--)                  \
                     p = *(const T *)(c + k * ccore) + p * v;               \
                 PF_CAT(store, V)(y + i, p);                                \

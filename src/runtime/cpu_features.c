@@ -1,5 +1,7 @@
 #include "runtime/cpu_features.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,13 +40,58 @@ int pf_simd_level_from_name(const char *name, pf_simd_level *level)
     return -1;
 }
 
+/* Linux's sysfs describes the caches as the kernel sees them; glibc's sysconf
+ * derives them from CPUID and was seen reporting 320 MiB of L3 on a VM whose
+ * sysfs (and lscpu) say 32 MiB. */
+static intptr_t sysfs_last_level_cache_bytes(void)
+{
+    intptr_t best_bytes = -1;
+    int best_level = -1;
+    for (int index = 0; index < 8; index++) {
+        char path[96];
+        int level;
+        char size_text[32];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", index);
+        FILE *file = fopen(path, "r");
+        if (file == NULL)
+            break;
+        const int got_level = fscanf(file, "%d", &level);
+        fclose(file);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", index);
+        file = fopen(path, "r");
+        if (file == NULL)
+            continue;
+        const int got_size = fscanf(file, "%31s", size_text);
+        fclose(file);
+        if (got_level != 1 || got_size != 1 || level < best_level)
+            continue;
+        char *unit;
+        long long bytes = strtoll(size_text, &unit, 10);
+        if (*unit == 'K')
+            bytes <<= 10;
+        else if (*unit == 'M')
+            bytes <<= 20;
+        else if (*unit == 'G')
+            bytes <<= 30;
+        if (bytes > 0) {
+            best_level = level;
+            best_bytes = (intptr_t)bytes;
+        }
+    }
+    return best_bytes;
+}
+
 intptr_t pf_cpu_last_level_cache_bytes(void)
 {
-    long bytes = -1;
+    intptr_t bytes = sysfs_last_level_cache_bytes();
+    if (bytes > 0)
+        return bytes;
 #if defined(_SC_LEVEL3_CACHE_SIZE)
-    bytes = sysconf(_SC_LEVEL3_CACHE_SIZE);
-    if (bytes <= 0)
-        bytes = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    long reported = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    if (reported <= 0)
+        reported = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    if (reported > 0)
+        return (intptr_t)reported;
 #endif
-    return bytes > 0 ? (intptr_t)bytes : (intptr_t)8 << 20;
+    return (intptr_t)8 << 20;
 }

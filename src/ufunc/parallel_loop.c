@@ -20,11 +20,50 @@ static void run_block(void *ctx_, intptr_t begin, intptr_t end)
     ctx->loop->kernel(block_args, end - begin, ctx->core_dims, ctx->steps, ctx->hints);
 }
 
+/* The byte range an operand's outer loop touches, widened by one step (or 16
+ * bytes for a broadcast operand) to cover the last element. */
+static void operand_extent(const char *base, npy_intp n, npy_intp step,
+                           uintptr_t *low, uintptr_t *high)
+{
+    const npy_intp span = (n - 1) * step;
+    const npy_intp width = step == 0 ? 16 : (step < 0 ? -step : step);
+    const char *first = span < 0 ? base + span : base;
+    const char *last = span < 0 ? base : base + span;
+    *low = (uintptr_t)first;
+    *high = (uintptr_t)last + (uintptr_t)width;
+}
+
+/*
+ * NumPy passes an output that partly overlaps an input without copying when
+ * an in-order loop would be correct (out = x[:-1] for x[1:]): blocks run at
+ * the same time would then read elements another block already overwrote.
+ * Only exact aliasing (same start, same stride) is safe to split.
+ */
+static int outputs_partly_overlap_inputs(char **args, npy_intp n, const npy_intp *steps,
+                                         int nin, int nout)
+{
+    for (int o = nin; o < nin + nout; o++) {
+        uintptr_t out_low, out_high;
+        operand_extent(args[o], n, steps[o], &out_low, &out_high);
+        for (int i = 0; i < nin; i++) {
+            if (args[i] == args[o] && steps[i] == steps[o])
+                continue;
+            uintptr_t in_low, in_high;
+            operand_extent(args[i], n, steps[i], &in_low, &in_high);
+            if (in_low < out_high && out_low < in_high)
+                return 1;
+        }
+    }
+    return 0;
+}
+
 void pf_parallel_loop(char **args, npy_intp const *dimensions,
                       npy_intp const *steps, void *data)
 {
     const pf_loop_data *loop = data;
     const npy_intp n = dimensions[0];
+    if (n <= 0)
+        return;
     intptr_t out_bytes = 0;
     for (int i = loop->nin; i < loop->nin + loop->nout; i++)
         out_bytes += n * (steps[i] < 0 ? -steps[i] : steps[i]);
@@ -35,5 +74,9 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
         .steps = steps,
         .hints = out_bytes >= loop->stream_min_bytes ? PF_HINT_STREAM : 0u,
     };
+    if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout)) {
+        run_block(&ctx, 0, n);
+        return;
+    }
     pf_parallel_for(n, loop->min_parallel, loop->grain, run_block, &ctx);
 }
