@@ -57,7 +57,6 @@ def num_threads():
 def _clean_env(extra: dict[str, str] | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("POLYFAST_")}
     env["PYTHONSAFEPATH"] = "1"  # like -P: never import the source tree
-    env.pop("PYTHONPATH", None)
     if extra:
         env.update(extra)
     return env
