@@ -10,9 +10,9 @@
  * arrive already in the dtype of the targets, and the integral is compared
  * with (double)integral_threshold.
  *
- * pf_bumps_scan_f32/_f64 are the one implementation of the scan: the gufunc
- * kernels below and the ragged entry point (src/ufunc/ragged_bumps.c) both
- * call them.
+ * pf_bumps_scan_f32/_f64_<level> are the one implementation of the scan
+ * (src/kernels/bumps_scan.h, compiled once per SIMD level): the gufunc kernels
+ * below and the ragged entry point (src/ufunc/ragged_bumps.c) both call them.
  */
 #ifndef POLYFAST_BUMPS_H
 #define POLYFAST_BUMPS_H
@@ -27,12 +27,14 @@
  * be NULL when cap is 0, to count only) and returns count, the number of kept
  * bumps in the row.  A row of length len holds at most (len + 1) / 2 bumps.
  */
-intptr_t pf_bumps_scan_f32(const char *row, intptr_t len, intptr_t stride,
-                           float threshold, float integral_threshold, int64_t min_width,
-                           char *out, intptr_t out_stride, intptr_t cap);
-intptr_t pf_bumps_scan_f64(const char *row, intptr_t len, intptr_t stride,
-                           double threshold, double integral_threshold, int64_t min_width,
-                           char *out, intptr_t out_stride, intptr_t cap);
+typedef intptr_t (*pf_bumps_scan_f32_fn)(const char *row, intptr_t len, intptr_t stride,
+                                         float threshold, float integral_threshold,
+                                         int64_t min_width, char *out, intptr_t out_stride,
+                                         intptr_t cap);
+typedef intptr_t (*pf_bumps_scan_f64_fn)(const char *row, intptr_t len, intptr_t stride,
+                                         double threshold, double integral_threshold,
+                                         int64_t min_width, char *out, intptr_t out_stride,
+                                         intptr_t cap);
 
 /* The most bumps a row of n items can hold: runs need a gap between them. */
 static inline intptr_t pf_bumps_max_count(intptr_t n) { return n / 2 + n % 2; }
@@ -43,7 +45,23 @@ static inline intptr_t pf_bumps_max_count(intptr_t n) { return n / 2 + n % 2; }
  * steps = 6 outer strides, then the core strides of targets and locations.
  * Locations past the count are NaN.
  */
-PF_KERNEL(pf_find_bumps_f32_scalar);
-PF_KERNEL(pf_find_bumps_f64_scalar);
+/* One symbol per (function, dtype, SIMD level).  The levels differ only in the
+ * skip over below-threshold items, so they give identical results; on other
+ * architectures the avx2/avx512 files compile the scalar skip. */
+#define PF_DECLARE_BUMPS_LEVEL(level)                                        \
+    intptr_t pf_bumps_scan_f32_##level(const char *row, intptr_t len, intptr_t stride, \
+                                       float threshold, float integral_threshold, \
+                                       int64_t min_width, char *out, intptr_t out_stride, \
+                                       intptr_t cap);                        \
+    intptr_t pf_bumps_scan_f64_##level(const char *row, intptr_t len, intptr_t stride, \
+                                       double threshold, double integral_threshold, \
+                                       int64_t min_width, char *out, intptr_t out_stride, \
+                                       intptr_t cap);                        \
+    PF_KERNEL(pf_find_bumps_f32_##level);                                    \
+    PF_KERNEL(pf_find_bumps_f64_##level);
+
+PF_DECLARE_BUMPS_LEVEL(scalar)
+PF_DECLARE_BUMPS_LEVEL(avx2)
+PF_DECLARE_BUMPS_LEVEL(avx512)
 
 #endif

@@ -10,8 +10,8 @@
  * offsets plus about three times the values (block buffers with their doubling
  * slack, and the result).
  *
- * The scan is pf_bumps_scan_f32/_f64, the same function the find_bumps gufunc
- * runs.  Any strides and either row order are scanned in place; only an
+ * The scan is pf_bumps_scan_f32/_f64 at the SIMD level of the ufuncs, the
+ * same function the find_bumps gufunc runs.  Any strides and either row order are scanned in place; only an
  * unaligned or byte-swapped input is copied first.
  */
 #include "ufunc/ragged_bumps.h"
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "kernels/bumps.h"
+#include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
 
 /* Below this many items in all, one thread scans (waking a worker costs more). */
@@ -42,6 +43,8 @@ typedef struct {
     const char *base;
     intptr_t cols, row_stride, col_stride;
     int is_f32;
+    pf_bumps_scan_f32_fn scan_f32;
+    pf_bumps_scan_f64_fn scan_f64;
     double threshold, integral_threshold; /* exact values of the targets' dtype */
     int64_t min_width;
     int64_t *counts;          /* counts[r] = bumps in row r (offsets + 1) */
@@ -53,10 +56,10 @@ static intptr_t scan_row(const ragged_ctx *ctx, intptr_t r, char *out, intptr_t 
 {
     const char *row = ctx->base + r * ctx->row_stride;
     if (ctx->is_f32)
-        return pf_bumps_scan_f32(row, ctx->cols, ctx->col_stride, (float)ctx->threshold,
+        return ctx->scan_f32(row, ctx->cols, ctx->col_stride, (float)ctx->threshold,
                                  (float)ctx->integral_threshold, ctx->min_width, out,
                                  (intptr_t)sizeof(float), cap);
-    return pf_bumps_scan_f64(row, ctx->cols, ctx->col_stride, ctx->threshold,
+    return ctx->scan_f64(row, ctx->cols, ctx->col_stride, ctx->threshold,
                              ctx->integral_threshold, ctx->min_width, out,
                              (intptr_t)sizeof(double), cap);
 }
@@ -112,6 +115,37 @@ static void free_chunks(chunk *c)
     }
 }
 
+static const pf_bumps_scan_f32_fn scans_f32[PF_SIMD_NLEVELS] = {
+    pf_bumps_scan_f32_scalar, pf_bumps_scan_f32_avx2, pf_bumps_scan_f32_avx512};
+static const pf_bumps_scan_f64_fn scans_f64[PF_SIMD_NLEVELS] = {
+    pf_bumps_scan_f64_scalar, pf_bumps_scan_f64_avx2, pf_bumps_scan_f64_avx512};
+
+/* The SIMD level the ufuncs were built for (chosen by module.c at import and
+ * read-only afterwards), asked of the module once; cached under the GIL. */
+static int cached_level = -1;
+
+static int simd_level(PyObject *module, pf_simd_level *level)
+{
+    if (cached_level < 0) {
+        PyObject *name = PyObject_CallMethod(module, "get_simd_level", NULL);
+        if (name == NULL)
+            return -1;
+        const char *text = PyUnicode_AsUTF8(name);
+        pf_simd_level parsed;
+        if (text == NULL || pf_simd_level_from_name(text, &parsed) < 0) {
+            Py_DECREF(name);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_SystemError, "polyfast: unknown SIMD level");
+            return -1;
+        }
+        Py_DECREF(name);
+        const pf_simd_level best = pf_cpu_best_simd_level();
+        cached_level = (int)(parsed < best ? parsed : best);
+    }
+    *level = (pf_simd_level)cached_level;
+    return 0;
+}
+
 /* One view per row of `values`; a new reference to the list, or NULL. */
 static PyObject *split_rows(PyArrayObject *values, const int64_t *offsets, npy_intp rows)
 {
@@ -143,7 +177,6 @@ static PyObject *split_rows(PyArrayObject *values, const int64_t *offsets, npy_i
 
 PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
 {
-    (void)self;
     PyObject *obj;
     double threshold, integral_threshold;
     long long min_width;
@@ -155,6 +188,9 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "_find_bumps_ragged: targets must be an ndarray");
         return NULL;
     }
+    pf_simd_level level;
+    if (simd_level(self, &level) < 0)
+        return NULL;
     const int type = PyArray_TYPE((PyArrayObject *)obj);
     if (type != NPY_FLOAT && type != NPY_DOUBLE) {
         PyErr_SetString(PyExc_TypeError,
@@ -184,6 +220,8 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
         .row_stride = PyArray_STRIDE(targets, 0),
         .col_stride = PyArray_STRIDE(targets, 1),
         .is_f32 = type == NPY_FLOAT,
+        .scan_f32 = scans_f32[level],
+        .scan_f64 = scans_f64[level],
         .threshold = threshold,
         .integral_threshold = integral_threshold,
         .min_width = (int64_t)min_width,

@@ -3,6 +3,8 @@
 
 #include "kernels/bumps.h"
 
+#define PF_LEVELS(base) {base##_scalar, base##_avx2, base##_avx512}
+
 /* core_dim_sizes = {n, m}.  m is -1 unless the caller passed out=; then it
  * must have room for the most bumps a row can hold. */
 static int find_bumps_core_dims(PyUFuncObject *ufunc, npy_intp *core_dim_sizes)
@@ -26,9 +28,9 @@ static int find_bumps_core_dims(PyUFuncObject *ufunc, npy_intp *core_dim_sizes)
 
 static const pf_loop_spec find_bumps_loops[] = {
     {{NPY_FLOAT, NPY_FLOAT, NPY_FLOAT, NPY_INT64, NPY_FLOAT, NPY_INT64},
-     {pf_find_bumps_f32_scalar}},
+     PF_LEVELS(pf_find_bumps_f32)},
     {{NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64, NPY_DOUBLE, NPY_INT64},
-     {pf_find_bumps_f64_scalar}},
+     PF_LEVELS(pf_find_bumps_f64)},
 };
 
 /* An outer item is a whole row: the pool's blocks (at least 64 rows) already
