@@ -18,22 +18,24 @@ _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
 
 
-def _targets(func: str, targets, ndims: tuple[int, ...]) -> np.ndarray:
+def _targets(func: str, name: str, targets, ndims: tuple[int, ...]) -> np.ndarray:
     """`targets` as an ndarray of float32 (kept) or float64 (anything else)."""
     if isinstance(targets, (str, bytes)):
-        raise TypeError(f"{func}() argument 'targets' must be a numeric array, not {type(targets).__name__}")
+        raise TypeError(
+            f"{func}() argument '{name}' must be a numeric array, not {type(targets).__name__}"
+        )
     try:
         arr = np.asarray(targets)
     except (ValueError, TypeError) as exc:  # ragged nested sequences
-        raise ValueError(f"{func}() argument 'targets' is not a rectangular array: {exc}") from None
+        raise ValueError(f"{func}() argument '{name}' is not a rectangular array: {exc}") from None
     if arr.dtype.kind not in "biuf":
         raise TypeError(
-            f"{func}() argument 'targets' must be a real numeric array, got dtype {arr.dtype}"
+            f"{func}() argument '{name}' must be a real numeric array, got dtype {arr.dtype}"
         )
     if arr.ndim not in ndims:
         wanted = " or ".join(f"{n}-D" for n in ndims)
-        raise ValueError(f"{func}() argument 'targets' must be {wanted}, got {arr.ndim}-D")
-    dtype = np.float32 if arr.dtype == np.float32 else np.float64
+        raise ValueError(f"{func}() argument '{name}' must be {wanted}, got {arr.ndim}-D")
+    dtype = np.float32 if arr.dtype.type is np.float32 else np.float64  # also '>f4'
     # Keeps any strides or order (the scan handles them); converts dtype,
     # byte order and alignment only when needed.
     return np.asarray(arr, dtype=dtype)
@@ -73,8 +75,8 @@ def _min_width(func: str, value) -> int:
     return min(max(width, _INT64_MIN), _INT64_MAX)
 
 
-def _arguments(func, targets, threshold, integral_threshold, min_width, ndims):
-    arr = _targets(func, targets, ndims)
+def _arguments(func, name, targets, threshold, integral_threshold, min_width, ndims):
+    arr = _targets(func, name, targets, ndims)
     return (
         arr,
         _threshold(func, "threshold", threshold, arr.dtype),
@@ -156,7 +158,7 @@ def pv_locations(targets, threshold, integral_threshold, min_width):
     [array([1.5]), array([0., 3.])]
     """
     arr, thr, ithr, width = _arguments(
-        "pv_locations", targets, threshold, integral_threshold, min_width, (1, 2)
+        "pv_locations", "targets", targets, threshold, integral_threshold, min_width, (1, 2)
     )
     if arr.ndim == 1:
         values, _ = _core._find_bumps_ragged(arr[np.newaxis], thr, ithr, width, False)
@@ -220,6 +222,6 @@ def pv_locations_ragged(targets2d, threshold, integral_threshold, min_width):
     array([0., 3.], dtype=float32)
     """
     arr, thr, ithr, width = _arguments(
-        "pv_locations_ragged", targets2d, threshold, integral_threshold, min_width, (2,)
+        "pv_locations_ragged", "targets2d", targets2d, threshold, integral_threshold, min_width, (2,)
     )
     return _core._find_bumps_ragged(arr, thr, ithr, width, False)
