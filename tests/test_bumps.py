@@ -538,3 +538,62 @@ def test_good_min_width(value):
 def test_good_thresholds(value):
     got = polyfast.pv_locations(np.array([0.0, 1.0, 0.0]), value, 0.0, 1)
     np.testing.assert_array_equal(got, [1.0])
+
+
+# --- SIMD levels and random rows --------------------------------------------
+
+_LEVEL_SCRIPT = """
+import hashlib, sys
+import numpy as np
+import polyfast
+sys.path.insert(0, {tests!r})
+from reference_bumps import realistic_events
+h = hashlib.sha256()
+for dtype in (np.float32, np.float64):
+    ev = realistic_events(200, 1000, seed=13, dtype=dtype)
+    ev[::7, ::11] = np.nan
+    ev[::5, 3::13] = np.inf
+    for arr in (ev, ev[:, ::2]):
+        v, o = polyfast.pv_locations_ragged(arr, 0.01, 0.2, 3)
+        with np.errstate(invalid="ignore"):
+            loc, count = polyfast.find_bumps(arr, 0.01, 0.2, 3)
+        h.update(v.tobytes()); h.update(o.tobytes()); h.update(loc.tobytes()); h.update(count.tobytes())
+print(polyfast.get_simd_level(), h.hexdigest())
+"""
+
+
+def test_same_bits_at_every_simd_level(tmp_path):
+    import os
+    import subprocess
+
+    script = _LEVEL_SCRIPT.format(tests=os.path.dirname(os.path.abspath(__file__)))
+    digests = {}
+    for level in ("scalar", "avx2", "avx512"):
+        env = dict(os.environ, POLYFAST_SIMD=level)
+        # From tmp_path, so that `-c` cannot import the source tree's polyfast/.
+        out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, cwd=tmp_path)
+        assert out.returncode == 0, out.stderr
+        used, digest = out.stdout.split()
+        digests[used] = digest
+    assert len(set(digests.values())) == 1, digests
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_VALUES = st.sampled_from([0.0, 0.004, F32_01, 0.01, 0.3, 1.0, 2.5, -1.0, NAN, INF, -INF])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(st.lists(_VALUES, min_size=0, max_size=24), min_size=1, max_size=4).filter(
+        lambda rows: len({len(r) for r in rows}) == 1),
+    threshold=st.sampled_from([0.0, 0.01, 0.3, 1.0, -INF, NAN]),
+    integral_threshold=st.sampled_from([0.0, 0.2, 1.0, 3.0, -1.0, INF]),
+    min_width=st.integers(-2, 5),
+    dtype=st.sampled_from([np.float32, np.float64]),
+)
+def test_random_rows(rows, threshold, integral_threshold, min_width, dtype):
+    check(np.array(rows, dtype=dtype), threshold, integral_threshold, min_width)
