@@ -7,6 +7,7 @@ for the unpadded results); this module only checks and converts arguments.
 from __future__ import annotations
 
 import operator
+import struct
 
 import numpy as np
 
@@ -16,10 +17,14 @@ __all__ = ["pv_locations", "pv_locations_ragged"]
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
+_F32 = struct.Struct("f")
+_FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # native byte order
 
 
 def _targets(func: str, name: str, targets, ndims: tuple[int, ...]) -> np.ndarray:
     """`targets` as an ndarray of float32 (kept) or float64 (anything else)."""
+    if type(targets) is np.ndarray and targets.dtype in _FAST_DTYPES and targets.ndim in ndims:
+        return targets  # the common case, without the checks' overhead
     if isinstance(targets, (str, bytes)):
         raise TypeError(
             f"{func}() argument '{name}' must be a numeric array, not {type(targets).__name__}"
@@ -43,20 +48,28 @@ def _targets(func: str, name: str, targets, ndims: tuple[int, ...]) -> np.ndarra
 
 def _threshold(func: str, name: str, value, dtype) -> float:
     """A real scalar, rounded to the targets' dtype (as the notebook's float32 signature does)."""
-    arr = value if isinstance(value, np.ndarray) else None
-    if arr is None and not isinstance(value, (int, float, np.generic)):
-        raise TypeError(f"{func}() argument '{name}' must be a real scalar, not {type(value).__name__}")
+    if type(value) is float or type(value) is int:  # the common case, quickly
+        try:
+            value = float(value)
+            return value if dtype == np.float64 else _F32.unpack(_F32.pack(value))[0]
+        except OverflowError:  # beyond float32 (inf below) or a huge int
+            pass
+    what = f"{func}() argument '{name}' must be a real scalar"
+    if not isinstance(value, (int, float, np.generic, np.ndarray)):
+        raise TypeError(f"{what}, not {type(value).__name__}")
     arr = np.asarray(value)
     if arr.ndim != 0:
-        raise TypeError(f"{func}() argument '{name}' must be a real scalar, got an array of shape {arr.shape}")
+        raise TypeError(f"{what}, got an array of shape {arr.shape}")
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{func}() argument '{name}' must be a real scalar, got dtype {arr.dtype}")
+        raise TypeError(f"{what}, got dtype {arr.dtype}")
     with np.errstate(over="ignore"):  # 1e300 -> inf in float32, like the notebook's cast
         return float(arr.astype(dtype))
 
 
 def _min_width(func: str, value) -> int:
     """An integer (not bool, not a float even if integral), clipped to int64."""
+    if type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
+        return value
     if isinstance(value, (bool, np.bool_)) or (
         isinstance(value, np.ndarray) and value.dtype.kind == "b"
     ):
