@@ -281,6 +281,22 @@ def test_more_than_150_bumps(dtype):
     check(np.stack([row, row[::-1]]), 0.5, 0.0, 3)
 
 
+@pytest.mark.parametrize("threads", [1, 2])
+def test_many_bumps_in_many_rows(threads):
+    # 500 bumps per row in 300 rows: the C side's per-block buffers grow many times.
+    polyfast.set_num_threads(threads)
+    rng = np.random.default_rng(1)
+    t = (np.arange(1000) % 2 == 0) * rng.uniform(1, 2, size=(300, 1000))
+    t[::3, 500:] = 0  # rows of different counts
+    values, offsets = polyfast.pv_locations_ragged(t, 0.5, 0.0, 1)
+    counts = np.where(np.arange(300) % 3 == 0, 250, 500)
+    np.testing.assert_array_equal(np.diff(offsets), counts)
+    for r in range(0, 300, 37):
+        want = np.nonzero(t[r])[0].astype(np.float64)
+        np.testing.assert_allclose(values[offsets[r]:offsets[r + 1]], want, rtol=1e-12)
+    check(t[::50], 0.5, 0.0, 1)
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 64, 1001])
 def test_most_bumps_a_row_can_hold(n):
     row = (np.arange(n) % 2 == 0).astype(np.float32)

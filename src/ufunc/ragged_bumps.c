@@ -7,8 +7,9 @@
  * sum, the values array is allocated at its exact size and the blocks' buffers
  * are copied into it.  The input is read once, and nothing of the size of a
  * padded (rows, (n + 1) // 2) result ever exists: peak extra memory is the
- * offsets plus about three times the values (block buffers with their doubling
- * slack, and the result).
+ * offsets plus at most about three times the values (the block buffers, up to
+ * twice their contents after doubling, and the result) plus 1024 items per
+ * block.
  *
  * The scan is pf_bumps_scan_f32/_f64 at the SIMD level of the ufuncs, the
  * same function the find_bumps gufunc runs.  Any strides and either row order are scanned in place; only an
@@ -71,7 +72,11 @@ static void scan_rows(void *ctx_, intptr_t begin, intptr_t end)
         return;
     const size_t item = ctx->is_f32 ? sizeof(float) : sizeof(double);
     chunk *c = malloc(sizeof *c);
-    intptr_t cap = 16 * (end - begin);
+    /* Start small and double: the slack stays below the block's own output. */
+    const intptr_t most = pf_bumps_max_count(ctx->cols);
+    intptr_t cap = most < 1024 / (end - begin) ? most * (end - begin) : 1024;
+    if (cap < 1)
+        cap = 1;
     char *data = c != NULL ? malloc((size_t)cap * item) : NULL;
     if (data == NULL)
         goto fail;
