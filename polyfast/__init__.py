@@ -8,6 +8,7 @@ of the notebook's functions under their original names.
 
 try:
     from polyfast._core import (
+        find_bumps,
         get_cpu_simd_level,
         get_num_threads,
         get_simd_level,
@@ -24,16 +25,20 @@ except ImportError as exc:  # pragma: no cover - only in a source checkout
         "another directory, or with `python -P` so the current directory is "
         "not searched first."
     ) from exc
+from polyfast._bumps import pv_locations, pv_locations_ragged
 from polyfast._config import show_config
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "find_bumps",
     "get_cpu_simd_level",
     "get_num_threads",
     "get_simd_level",
     "poly8",
     "polyval",
+    "pv_locations",
+    "pv_locations_ragged",
     "set_num_threads",
     "show_config",
 ]

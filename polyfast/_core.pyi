@@ -1,6 +1,6 @@
 """Type stubs for polyfast._core, the C extension module."""
 
-from typing import Final
+from typing import Final, Literal, overload
 
 import numpy as np
 
@@ -8,8 +8,21 @@ MAX_THREADS: Final[int]
 
 poly8: np.ufunc
 polyval: np.ufunc
+find_bumps: np.ufunc
 
 def set_num_threads(n: int, /) -> None: ...
 def get_num_threads() -> int: ...
 def get_simd_level() -> str: ...
 def get_cpu_simd_level() -> str: ...
+
+# Private: the C scan behind polyfast.pv_locations / pv_locations_ragged.
+@overload
+def _find_bumps_ragged(
+    targets: np.ndarray, threshold: float, integral_threshold: float, min_width: int,
+    as_list: Literal[False], /,
+) -> tuple[np.ndarray, np.ndarray]: ...
+@overload
+def _find_bumps_ragged(
+    targets: np.ndarray, threshold: float, integral_threshold: float, min_width: int,
+    as_list: Literal[True], /,
+) -> list[np.ndarray]: ...

@@ -13,6 +13,7 @@
 
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
+#include "ufunc/ragged_bumps.h"
 #include "ufunc/ufunc_builder.h"
 
 /* Chosen once at import, before any ufunc exists, and read-only afterwards. */
@@ -70,6 +71,7 @@ static PyMethodDef core_methods[] = {
      "get_simd_level()\n--\n\nThe SIMD level the loops use: 'scalar', 'avx2' or 'avx512'."},
     {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS,
      "get_cpu_simd_level()\n--\n\nThe best SIMD level this CPU supports."},
+    {"_find_bumps_ragged", pf_find_bumps_ragged, METH_VARARGS, PF_FIND_BUMPS_RAGGED_DOC},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,50 @@
+/* The bump scan for CPUs with AVX2: the skip over below-threshold items tests
+ * 32 floats (16 doubles) per iteration.  Selected at run time, never required
+ * by the build; elsewhere than x86-64 it compiles the scalar skip. */
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#pragma GCC target("avx2,bmi")
+#include <immintrin.h>
+
+/* _CMP_GE_OQ is the quiet ordered >=: false for NaN, no "invalid" flag. */
+static inline intptr_t skip_avx2_f32(const float *x, intptr_t i, intptr_t len, float threshold)
+{
+    const __m256 t = _mm256_set1_ps(threshold);
+    for (; i + 32 <= len; i += 32) {
+        const unsigned m0 = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i), t, _CMP_GE_OQ));
+        const unsigned m1 = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 8), t, _CMP_GE_OQ));
+        const unsigned m2 = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 16), t, _CMP_GE_OQ));
+        const unsigned m3 = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 24), t, _CMP_GE_OQ));
+        const uint32_t mask = m0 | m1 << 8 | m2 << 16 | m3 << 24;
+        if (mask != 0)
+            return i + __builtin_ctz(mask);
+    }
+    while (i < len && !__builtin_isgreaterequal(x[i], threshold))
+        i++;
+    return i;
+}
+
+static inline intptr_t skip_avx2_f64(const double *x, intptr_t i, intptr_t len, double threshold)
+{
+    const __m256d t = _mm256_set1_pd(threshold);
+    for (; i + 16 <= len; i += 16) {
+        const unsigned m0 = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(x + i), t, _CMP_GE_OQ));
+        const unsigned m1 = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(x + i + 4), t, _CMP_GE_OQ));
+        const unsigned m2 = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(x + i + 8), t, _CMP_GE_OQ));
+        const unsigned m3 = (unsigned)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(x + i + 12), t, _CMP_GE_OQ));
+        const unsigned mask = m0 | m1 << 4 | m2 << 8 | m3 << 12;
+        if (mask != 0)
+            return i + __builtin_ctz(mask);
+    }
+    while (i < len && !__builtin_isgreaterequal(x[i], threshold))
+        i++;
+    return i;
+}
+
+#define PF_BUMPS_SKIP_F32 skip_avx2_f32
+#define PF_BUMPS_SKIP_F64 skip_avx2_f64
+#endif
+
+#define PF_LEVEL avx2
+#include "kernels/bumps_scan.h"

@@ -1,0 +1,280 @@
+/*
+ * pv_locations_ragged in one call into C, one pass over the input.
+ *
+ * The rows are split over the thread pool.  Each block of rows scans into a
+ * buffer of its own (grown by doubling) and writes its rows' counts straight
+ * into the offsets array; after the pass the counts become offsets by a prefix
+ * sum, the values array is allocated at its exact size and the blocks' buffers
+ * are copied into it.  The input is read once, and nothing of the size of a
+ * padded (rows, (n + 1) // 2) result ever exists: peak extra memory is the
+ * offsets plus at most about three times the values (the block buffers, up to
+ * twice their contents after doubling, and the result) plus 1024 items per
+ * block.
+ *
+ * The scan is pf_bumps_scan_f32/_f64 at the SIMD level of the ufuncs, the
+ * same function the find_bumps gufunc runs.  Any strides and either row order are scanned in place; only an
+ * unaligned or byte-swapped input is copied first.
+ */
+#include "ufunc/ragged_bumps.h"
+
+#define NO_IMPORT_ARRAY
+#define PY_ARRAY_UNIQUE_SYMBOL polyfast_ARRAY_API
+#include <numpy/ndarrayobject.h>
+
+#include <fenv.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/bumps.h"
+#include "runtime/cpu_features.h"
+#include "runtime/thread_pool.h"
+
+/* Below this many items in all, one thread scans (waking a worker costs more). */
+#define PF_BUMPS_MIN_PARALLEL_ITEMS 65536
+
+typedef struct chunk {
+    struct chunk *next;
+    intptr_t begin;  /* first row */
+    intptr_t used;   /* locations in data */
+    char *data;
+} chunk;
+
+typedef struct {
+    const char *base;
+    intptr_t cols, row_stride, col_stride;
+    int is_f32;
+    pf_bumps_scan_f32_fn scan_f32;
+    pf_bumps_scan_f64_fn scan_f64;
+    double threshold, integral_threshold; /* exact values of the targets' dtype */
+    int64_t min_width;
+    int64_t *counts;          /* counts[r] = bumps in row r (offsets + 1) */
+    _Atomic(chunk *) chunks;  /* every finished block, in any order */
+    atomic_int failed;        /* out of memory in some block */
+} ragged_ctx;
+
+static intptr_t scan_row(const ragged_ctx *ctx, intptr_t r, char *out, intptr_t cap)
+{
+    const char *row = ctx->base + r * ctx->row_stride;
+    if (ctx->is_f32)
+        return ctx->scan_f32(row, ctx->cols, ctx->col_stride, (float)ctx->threshold,
+                                 (float)ctx->integral_threshold, ctx->min_width, out,
+                                 (intptr_t)sizeof(float), cap);
+    return ctx->scan_f64(row, ctx->cols, ctx->col_stride, ctx->threshold,
+                             ctx->integral_threshold, ctx->min_width, out,
+                             (intptr_t)sizeof(double), cap);
+}
+
+static void scan_rows(void *ctx_, intptr_t begin, intptr_t end)
+{
+    ragged_ctx *ctx = ctx_;
+    if (atomic_load_explicit(&ctx->failed, memory_order_relaxed))
+        return;
+    const size_t item = ctx->is_f32 ? sizeof(float) : sizeof(double);
+    chunk *c = malloc(sizeof *c);
+    /* Start small and double: the slack stays below the block's own output. */
+    const intptr_t most = pf_bumps_max_count(ctx->cols);
+    intptr_t cap = most < 1024 / (end - begin) ? most * (end - begin) : 1024;
+    if (cap < 1)
+        cap = 1;
+    char *data = c != NULL ? malloc((size_t)cap * item) : NULL;
+    if (data == NULL)
+        goto fail;
+    intptr_t used = 0;
+    for (intptr_t r = begin; r < end; r++) {
+        intptr_t found = scan_row(ctx, r, data + used * item, cap - used);
+        if (found > cap - used) {
+            /* Rare: grow to fit this row at least, then scan it again. */
+            intptr_t grown = 2 * cap > used + found ? 2 * cap : used + found;
+            char *bigger = realloc(data, (size_t)grown * item);
+            if (bigger == NULL)
+                goto fail;
+            data = bigger;
+            cap = grown;
+            found = scan_row(ctx, r, data + used * item, cap - used);
+        }
+        ctx->counts[r] = found;
+        used += found;
+    }
+    c->begin = begin;
+    c->used = used;
+    c->data = data;
+    c->next = atomic_load_explicit(&ctx->chunks, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&ctx->chunks, &c->next, c,
+                                                  memory_order_release, memory_order_relaxed))
+        ;
+    return;
+fail:
+    free(data);
+    free(c);
+    atomic_store_explicit(&ctx->failed, 1, memory_order_relaxed);
+}
+
+static void free_chunks(chunk *c)
+{
+    while (c != NULL) {
+        chunk *next = c->next;
+        free(c->data);
+        free(c);
+        c = next;
+    }
+}
+
+static const pf_bumps_scan_f32_fn scans_f32[PF_SIMD_NLEVELS] = {
+    pf_bumps_scan_f32_scalar, pf_bumps_scan_f32_avx2, pf_bumps_scan_f32_avx512};
+static const pf_bumps_scan_f64_fn scans_f64[PF_SIMD_NLEVELS] = {
+    pf_bumps_scan_f64_scalar, pf_bumps_scan_f64_avx2, pf_bumps_scan_f64_avx512};
+
+/* The SIMD level the ufuncs were built for (chosen by module.c at import and
+ * read-only afterwards), asked of the module once; cached under the GIL. */
+static int cached_level = -1;
+
+static int simd_level(PyObject *module, pf_simd_level *level)
+{
+    if (cached_level < 0) {
+        PyObject *name = PyObject_CallMethod(module, "get_simd_level", NULL);
+        if (name == NULL)
+            return -1;
+        const char *text = PyUnicode_AsUTF8(name);
+        pf_simd_level parsed;
+        if (text == NULL || pf_simd_level_from_name(text, &parsed) < 0) {
+            Py_DECREF(name);
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_SystemError, "polyfast: unknown SIMD level");
+            return -1;
+        }
+        Py_DECREF(name);
+        const pf_simd_level best = pf_cpu_best_simd_level();
+        cached_level = (int)(parsed < best ? parsed : best);
+    }
+    *level = (pf_simd_level)cached_level;
+    return 0;
+}
+
+/* One view per row of `values`; a new reference to the list, or NULL. */
+static PyObject *split_rows(PyArrayObject *values, const int64_t *offsets, npy_intp rows)
+{
+    PyObject *list = PyList_New(rows);
+    if (list == NULL)
+        return NULL;
+    PyArray_Descr *descr = PyArray_DESCR(values);
+    char *data = PyArray_BYTES(values);
+    const npy_intp item = PyArray_ITEMSIZE(values);
+    for (npy_intp r = 0; r < rows; r++) {
+        npy_intp len = (npy_intp)(offsets[r + 1] - offsets[r]);
+        Py_INCREF(descr); /* stolen by NewFromDescr */
+        PyObject *view = PyArray_NewFromDescr(&PyArray_Type, descr, 1, &len, NULL,
+                                              data + offsets[r] * item, NPY_ARRAY_CARRAY, NULL);
+        if (view == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        Py_INCREF(values); /* stolen by SetBaseObject, even when it fails */
+        if (PyArray_SetBaseObject((PyArrayObject *)view, (PyObject *)values) < 0) {
+            Py_DECREF(view);
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, r, view);
+    }
+    return list;
+}
+
+PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    double threshold, integral_threshold;
+    long long min_width;
+    int as_list;
+    if (!PyArg_ParseTuple(args, "OddLp:_find_bumps_ragged", &obj, &threshold,
+                          &integral_threshold, &min_width, &as_list))
+        return NULL;
+    if (!PyArray_Check(obj)) {
+        PyErr_SetString(PyExc_TypeError, "_find_bumps_ragged: targets must be an ndarray");
+        return NULL;
+    }
+    pf_simd_level level;
+    if (simd_level(self, &level) < 0)
+        return NULL;
+    const int type = PyArray_TYPE((PyArrayObject *)obj);
+    if (type != NPY_FLOAT && type != NPY_DOUBLE) {
+        PyErr_SetString(PyExc_TypeError,
+                        "_find_bumps_ragged: targets must be float32 or float64");
+        return NULL;
+    }
+    /* Scanned in place whatever its strides; copied only if unaligned or swapped. */
+    PyArrayObject *targets = (PyArrayObject *)PyArray_FromAny(
+        obj, PyArray_DescrFromType(type), 2, 2, NPY_ARRAY_ALIGNED | NPY_ARRAY_NOTSWAPPED,
+        NULL);
+    if (targets == NULL)
+        return NULL;
+
+    const npy_intp rows = PyArray_DIM(targets, 0);
+    npy_intp noffsets = rows + 1;
+    PyArrayObject *offsets = (PyArrayObject *)PyArray_EMPTY(1, &noffsets, NPY_INT64, 0);
+    if (offsets == NULL) {
+        Py_DECREF(targets);
+        return NULL;
+    }
+    int64_t *off = (int64_t *)PyArray_DATA(offsets);
+    off[0] = 0;
+
+    ragged_ctx ctx = {
+        .base = PyArray_BYTES(targets),
+        .cols = PyArray_DIM(targets, 1),
+        .row_stride = PyArray_STRIDE(targets, 0),
+        .col_stride = PyArray_STRIDE(targets, 1),
+        .is_f32 = type == NPY_FLOAT,
+        .scan_f32 = scans_f32[level],
+        .scan_f64 = scans_f64[level],
+        .threshold = threshold,
+        .integral_threshold = integral_threshold,
+        .min_width = (int64_t)min_width,
+        .counts = off + 1,
+    };
+    atomic_init(&ctx.chunks, NULL);
+    atomic_init(&ctx.failed, 0);
+    const intptr_t min_parallel =
+        rows * ctx.cols >= PF_BUMPS_MIN_PARALLEL_ITEMS ? 2 : (intptr_t)rows + 1;
+
+    /* inf / inf in a bump gives a NaN location and raises "invalid"; keep the
+     * caller's floating-point flags as they were, as a NumPy function would. */
+    fexcept_t saved_flags;
+    fegetexceptflag(&saved_flags, FE_ALL_EXCEPT);
+    Py_BEGIN_ALLOW_THREADS
+    pf_parallel_for(rows, min_parallel, 1, scan_rows, &ctx);
+    Py_END_ALLOW_THREADS
+    fesetexceptflag(&saved_flags, FE_ALL_EXCEPT);
+    chunk *chunks = atomic_load_explicit(&ctx.chunks, memory_order_acquire);
+    Py_DECREF(targets);
+    if (atomic_load_explicit(&ctx.failed, memory_order_relaxed)) {
+        free_chunks(chunks);
+        Py_DECREF(offsets);
+        return PyErr_NoMemory();
+    }
+
+    for (npy_intp r = 0; r < rows; r++)
+        off[r + 1] += off[r];
+    npy_intp total = (npy_intp)off[rows];
+    PyArrayObject *values = (PyArrayObject *)PyArray_EMPTY(1, &total, type, 0);
+    if (values == NULL) {
+        free_chunks(chunks);
+        Py_DECREF(offsets);
+        return NULL;
+    }
+    const npy_intp item = PyArray_ITEMSIZE(values);
+    for (const chunk *c = chunks; c != NULL; c = c->next)
+        if (c->used > 0)
+            memcpy(PyArray_BYTES(values) + off[c->begin] * item, c->data,
+                   (size_t)(c->used * item));
+    free_chunks(chunks);
+
+    PyObject *result;
+    if (as_list)
+        result = split_rows(values, off, rows);
+    else
+        result = PyTuple_Pack(2, (PyObject *)values, (PyObject *)offsets);
+    Py_DECREF(values);
+    Py_DECREF(offsets);
+    return result;
+}
