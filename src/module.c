@@ -16,9 +16,6 @@
 #include "ufunc/ragged_bumps.h"
 #include "ufunc/ufunc_builder.h"
 
-/* Chosen once at import, before any ufunc exists, and read-only afterwards. */
-static pf_simd_level selected_level = PF_SIMD_SCALAR;
-
 static PyObject *set_num_threads(PyObject *self, PyObject *arg)
 {
     (void)self;
@@ -52,7 +49,7 @@ static PyObject *get_simd_level(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
-    return PyUnicode_FromString(pf_simd_level_name(selected_level));
+    return PyUnicode_FromString(pf_simd_level_name(pf_selected_simd_level()));
 }
 
 static PyObject *get_cpu_simd_level(PyObject *self, PyObject *unused)
@@ -88,7 +85,7 @@ static struct PyModuleDef core_module = {
 static int select_simd_level(void)
 {
     const pf_simd_level best = pf_cpu_best_simd_level();
-    selected_level = best;
+    pf_set_selected_simd_level(best);
     const char *forced = getenv("POLYFAST_SIMD");
     if (forced == NULL || forced[0] == '\0')
         return 0;
@@ -105,7 +102,7 @@ static int select_simd_level(void)
             return -1;
         return 0;
     }
-    selected_level = wanted;
+    pf_set_selected_simd_level(wanted);
     return 0;
 }
 
@@ -144,7 +141,7 @@ PyMODINIT_FUNC PyInit__core(void)
      * alongside their input: write them past the cache. */
     const intptr_t stream_min_bytes = pf_cpu_last_level_cache_bytes() / 2;
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++) {
-        PyObject *ufunc = pf_build_ufunc(*spec, selected_level, stream_min_bytes);
+        PyObject *ufunc = pf_build_ufunc(*spec, pf_selected_simd_level(), stream_min_bytes);
         if (ufunc == NULL) {
             Py_DECREF(module);
             return NULL;

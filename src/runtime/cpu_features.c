@@ -1,9 +1,24 @@
 #include "runtime/cpu_features.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* Set once at import, before any loop can run; atomic so that a read from a
+ * pool worker is well defined anyway. */
+static atomic_int selected_level = PF_SIMD_SCALAR;
+
+void pf_set_selected_simd_level(pf_simd_level level)
+{
+    atomic_store(&selected_level, (int)level);
+}
+
+pf_simd_level pf_selected_simd_level(void)
+{
+    return (pf_simd_level)atomic_load(&selected_level);
+}
 
 static const char *const level_names[PF_SIMD_NLEVELS] = {"scalar", "avx2", "avx512"};
 

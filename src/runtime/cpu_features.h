@@ -19,6 +19,11 @@ const char *pf_simd_level_name(pf_simd_level level);
 /* Parses "scalar", "avx2", "avx512"; returns -1 for anything else. */
 int pf_simd_level_from_name(const char *name, pf_simd_level *level);
 
+/* The level the loops use: chosen once at import (module.c) from the CPU and
+ * POLYFAST_SIMD, read by any C code that dispatches on its own. */
+void pf_set_selected_simd_level(pf_simd_level level);
+pf_simd_level pf_selected_simd_level(void);
+
 /* Bytes of last-level cache, or a conservative guess when the OS won't say. */
 intptr_t pf_cpu_last_level_cache_bytes(void);
 

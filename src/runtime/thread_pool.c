@@ -183,9 +183,12 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
         grain = 1;
     const intptr_t per_block = (n + (intptr_t)nthreads * PF_BLOCKS_PER_THREAD - 1) /
                                ((intptr_t)nthreads * PF_BLOCKS_PER_THREAD);
-    /* Multiples of 64 items keep SIMD bodies and cache lines whole per block. */
+    /* Blocks of many cheap items (elementwise loops) are rounded to 64 so SIMD
+     * bodies and cache lines stay whole; blocks of few costly items (gufunc
+     * rows) are not, or a hundred long rows would make one block. */
     intptr_t block = per_block > grain ? per_block : grain;
-    block = (block + 63) & ~(intptr_t)63;
+    const intptr_t align = grain < 64 ? grain : 64;
+    block = (block + align - 1) / align * align;
     const intptr_t nblocks = (n + block - 1) / block;
     int nhelpers = nblocks - 1 < nthreads - 1 ? (int)(nblocks - 1) : nthreads - 1;
 

@@ -125,32 +125,6 @@ static const pf_bumps_scan_f32_fn scans_f32[PF_SIMD_NLEVELS] = {
 static const pf_bumps_scan_f64_fn scans_f64[PF_SIMD_NLEVELS] = {
     pf_bumps_scan_f64_scalar, pf_bumps_scan_f64_avx2, pf_bumps_scan_f64_avx512};
 
-/* The SIMD level the ufuncs were built for (chosen by module.c at import and
- * read-only afterwards), asked of the module once; cached under the GIL. */
-static int cached_level = -1;
-
-static int simd_level(PyObject *module, pf_simd_level *level)
-{
-    if (cached_level < 0) {
-        PyObject *name = PyObject_CallMethod(module, "get_simd_level", NULL);
-        if (name == NULL)
-            return -1;
-        const char *text = PyUnicode_AsUTF8(name);
-        pf_simd_level parsed;
-        if (text == NULL || pf_simd_level_from_name(text, &parsed) < 0) {
-            Py_DECREF(name);
-            if (!PyErr_Occurred())
-                PyErr_SetString(PyExc_SystemError, "polyfast: unknown SIMD level");
-            return -1;
-        }
-        Py_DECREF(name);
-        const pf_simd_level best = pf_cpu_best_simd_level();
-        cached_level = (int)(parsed < best ? parsed : best);
-    }
-    *level = (pf_simd_level)cached_level;
-    return 0;
-}
-
 /* One view per row of `values`; a new reference to the list, or NULL. */
 static PyObject *split_rows(PyArrayObject *values, const int64_t *offsets, npy_intp rows)
 {
@@ -182,6 +156,7 @@ static PyObject *split_rows(PyArrayObject *values, const int64_t *offsets, npy_i
 
 PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
 {
+    (void)self;
     PyObject *obj;
     double threshold, integral_threshold;
     long long min_width;
@@ -193,9 +168,7 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "_find_bumps_ragged: targets must be an ndarray");
         return NULL;
     }
-    pf_simd_level level;
-    if (simd_level(self, &level) < 0)
-        return NULL;
+    const pf_simd_level level = pf_selected_simd_level();
     const int type = PyArray_TYPE((PyArrayObject *)obj);
     if (type != NPY_FLOAT && type != NPY_DOUBLE) {
         PyErr_SetString(PyExc_TypeError,
