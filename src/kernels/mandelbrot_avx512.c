@@ -1,0 +1,26 @@
+/* The Mandelbrot kernels for CPUs with AVX-512; selected at run time by
+ * src/runtime/cpu_features.c, never required by the build.  No "fma" in the
+ * target: a fused multiply-add would change the counts. */
+#include "kernels/mandelbrot.h"
+
+#if defined(__x86_64__)
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2")
+#include <immintrin.h>
+
+#define PF_LEVEL avx512
+#define PF_VBYTES 64
+#define PF_MB_GROUPS 4
+#define PF_MB_ESCAPED_F64(s)                                               \
+    _mm512_cmp_pd_mask((__m512d)(s), _mm512_set1_pd(4.0), _CMP_NLT_UQ)
+#define PF_MB_UNORD_F64(s) _mm512_cmp_pd_mask((__m512d)(s), (__m512d)(s), _CMP_UNORD_Q)
+#define PF_MB_ESCAPED_F32(s)                                               \
+    _mm512_cmp_ps_mask((__m512)(s), _mm512_set1_ps(4.0f), _CMP_NLT_UQ)
+#define PF_MB_UNORD_F32(s) _mm512_cmp_ps_mask((__m512)(s), (__m512)(s), _CMP_UNORD_Q)
+#include "kernels/mandelbrot_simd.h"
+
+#else
+/* Other architectures never select this level; the symbols forward to the
+ * baseline so the registration table links everywhere. */
+PF_KERNEL(pf_mandelbrot_c64_avx512) { pf_mandelbrot_c64_scalar(args, n, core_dims, steps, hints); }
+PF_KERNEL(pf_mandelbrot_c128_avx512) { pf_mandelbrot_c128_scalar(args, n, core_dims, steps, hints); }
+#endif
