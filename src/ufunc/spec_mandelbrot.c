@@ -79,12 +79,12 @@ const pf_ufunc_spec pf_spec_mandelbrot = {
         ">>> import numpy as np\n"
         ">>> import polyfast\n"
         ">>> polyfast.mandelbrot(np.array([0, -1, 1, 2j, -2, 0.3 + 0.5j]), 50)\n"
-        "array([50, 50,  3,  2, 50, 16])\n"
-        ">>> polyfast.mandelbrot(0.3 + 0.5j, [1, 5, 10, 100])  # one limit per element\n"
-        "array([ 1,  5, 10, 16])\n"
+        "array([50, 50,  2,  1,  1, 50])\n"
+        ">>> polyfast.mandelbrot(0.4 + 0.3j, [0, 1, 5, 10, 100])  # a limit per element\n"
+        "array([ 0,  1,  5, 10, 15])\n"
         ">>> x = np.linspace(-2, 1, 7)\n"
         ">>> polyfast.mandelbrot(x[None, :] + 1j * x[:3, None], 20)\n"
-        "array([[1, 1, 1, 1, 1, 1, 1],\n"
-        "       [1, 1, 2, 2, 2, 2, 1],\n"
-        "       [1, 2, 2, 3, 3, 2, 2]])\n",
+        "array([[ 1,  1,  1,  1,  1,  1,  1],\n"
+        "       [ 1,  1,  2,  2,  2,  2,  2],\n"
+        "       [ 1,  2,  3,  4, 20,  2,  2]])\n",
 };
