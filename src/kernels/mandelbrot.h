@@ -9,16 +9,18 @@
  * level, the lane, the block or the thread that computed it:
  *
  *     rr = zr*zr;  ii = zi*zi;  ri = zr*zi;
- *     escaped when !(rr + ii < 4)          (|z|**2 >= 4, or NaN: see below)
+ *     escaped when rr + ii >= 4
  *     zr' = (rr - ii) + cr;  zi' = (ri + ri) + ci;
  *
  * z_1 is computed as (0 + cr, 0 + ci): exactly what one step from z_0 = 0
  * gives (0*0 - 0*0 = +0), without spending an iteration on it.
  *
- * NaN: once rr + ii is NaN, one of zr, zi is NaN, so both are NaN after the
- * next step and stay NaN; NaN >= 4 is false, so such a point never escapes
- * and its count is maxiter.  The loops return that at once instead of
- * iterating up to a possibly huge maxiter.
+ * NaN: a point with a NaN component never escapes (NaN >= 4 is false), so its
+ * count is maxiter, returned at once instead of iterating up to a possibly
+ * huge maxiter.  No other point meets a NaN before it escapes: while
+ * rr + ii < 4 the next z is a finite sum of values below 4 and c, and a c
+ * large enough to overflow has already escaped at k = 1 (inf >= 4).  So
+ * !(rr + ii < 4) and rr + ii >= 4 agree on every point that is iterated.
  *
  * Floating-point flags: escaped lanes of a vector keep iterating to inf and
  * NaN until the whole vector is done, so the flags a call raises would depend
@@ -39,12 +41,13 @@
     {                                                                      \
         if (maxiter < 2)                                                   \
             return maxiter < 1 ? 0 : 1;                                    \
+        if (cr != cr || ci != ci)                                          \
+            return maxiter;                                                \
         T zr = (T)0 + cr, zi = (T)0 + ci; /* z_1 */                        \
         for (int64_t k = 1;; k++) {                                        \
             const T rr = zr * zr, ii = zi * zi, ri = zr * zi;              \
-            const T s = rr + ii;                                           \
-            if (!(s < 4))                                                  \
-                return s != s ? maxiter : k;                               \
+            if (!(rr + ii < 4))                                            \
+                return k;                                                  \
             if (k == maxiter - 1)                                          \
                 return maxiter;                                            \
             zr = rr - ii + cr;                                             \

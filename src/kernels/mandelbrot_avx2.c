@@ -10,14 +10,11 @@
 #define PF_LEVEL avx2
 #define PF_VBYTES 32
 #define PF_MB_GROUPS 3
-#define PF_MB_ESCAPED_F64(s)                                               \
-    _mm256_movemask_pd(_mm256_cmp_pd((__m256d)(s), _mm256_set1_pd(4.0), _CMP_NLT_UQ))
-#define PF_MB_UNORD_F64(s)                                                 \
-    _mm256_movemask_pd(_mm256_cmp_pd((__m256d)(s), (__m256d)(s), _CMP_UNORD_Q))
-#define PF_MB_ESCAPED_F32(s)                                               \
-    _mm256_movemask_ps(_mm256_cmp_ps((__m256)(s), _mm256_set1_ps(4.0f), _CMP_NLT_UQ))
-#define PF_MB_UNORD_F32(s)                                                 \
-    _mm256_movemask_ps(_mm256_cmp_ps((__m256)(s), (__m256)(s), _CMP_UNORD_Q))
+#define PF_MB_KMASK 0
+#define PF_MB_BITS_64(v) _mm256_movemask_pd((__m256d)(v))
+#define PF_MB_BITS_32(v) _mm256_movemask_ps((__m256)(v))
+#define PF_MB_UNORD_64(a, b) _mm256_movemask_pd(_mm256_cmp_pd((__m256d)(a), (__m256d)(b), _CMP_UNORD_Q))
+#define PF_MB_UNORD_32(a, b) _mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), (__m256)(b), _CMP_UNORD_Q))
 #include "kernels/mandelbrot_simd.h"
 
 #else

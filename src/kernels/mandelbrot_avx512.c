@@ -10,12 +10,11 @@
 #define PF_LEVEL avx512
 #define PF_VBYTES 64
 #define PF_MB_GROUPS 4
-#define PF_MB_ESCAPED_F64(s)                                               \
-    _mm512_cmp_pd_mask((__m512d)(s), _mm512_set1_pd(4.0), _CMP_NLT_UQ)
-#define PF_MB_UNORD_F64(s) _mm512_cmp_pd_mask((__m512d)(s), (__m512d)(s), _CMP_UNORD_Q)
-#define PF_MB_ESCAPED_F32(s)                                               \
-    _mm512_cmp_ps_mask((__m512)(s), _mm512_set1_ps(4.0f), _CMP_NLT_UQ)
-#define PF_MB_UNORD_F32(s) _mm512_cmp_ps_mask((__m512)(s), (__m512)(s), _CMP_UNORD_Q)
+#define PF_MB_KMASK 1
+#define PF_MB_BITS_64(v) _mm512_movepi64_mask((__m512i)(v))
+#define PF_MB_BITS_32(v) _mm512_movepi32_mask((__m512i)(v))
+#define PF_MB_UNORD_64(a, b) _mm512_cmp_pd_mask((__m512d)(a), (__m512d)(b), _CMP_UNORD_Q)
+#define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
 #include "kernels/mandelbrot_simd.h"
 
 #else
