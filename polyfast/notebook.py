@@ -19,19 +19,41 @@ __all__ = ["make_fractal", "make_fractal_nb"]
 _INT64_MAX = np.iinfo(np.int64).max
 
 
-def _grid(size):
-    """The notebook's ``c = x + y*1j``: x along the columns, y along the rows."""
-    x = np.linspace(-2, 2, size[0]).reshape(1, -1)
-    y = np.linspace(-2, 2, size[1]).reshape(-1, 1)
-    return x + y * 1j
+# Points per call of the ufunc: the grid is built and post-processed a block of
+# rows at a time, in a buffer that stays in cache, instead of as one array of
+# 16 bytes per point (64 MB at 2000 x 2000, whose page faults alone cost a
+# third of the whole computation); each block is still split over threads.
+_BLOCK_POINTS = 1 << 18
+
+
+def _grid_rows(x, y, out):
+    """Rows ``y`` of the notebook's ``c = x + y*1j``, written into ``out``.
+
+    Assigning the real and imaginary parts gives the same bits as the
+    notebook's expression (``y*1j`` is ``(±0, y)`` and adding ``x`` gives
+    ``(x, y)``; linspace never yields -0.0), at half the cost; the tests check
+    it bit for bit.
+    """
+    out.real[...] = x
+    out.imag[...] = y[:, None]
+    return out
 
 
 def _counts(size, maxiter, shift):
     """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid."""
-    c = _grid(size)
-    counts = mandelbrot(c, min(maxiter, _INT64_MAX))
-    np.subtract(counts, shift, out=counts)
-    np.maximum(counts, 0, out=counts)
+    nx, ny = operator.index(size[0]), operator.index(size[1])
+    x = np.linspace(-2, 2, nx)
+    y = np.linspace(-2, 2, ny)
+    counts = np.empty((ny, nx), dtype=np.int64)
+    maxiter = min(maxiter, _INT64_MAX)
+    rows = max(1, min(ny, _BLOCK_POINTS // max(nx, 1)))
+    c = np.empty((rows, nx), dtype=np.complex128)
+    for start in range(0, ny, rows):
+        stop = min(start + rows, ny)
+        block = counts[start:stop]
+        mandelbrot(_grid_rows(x, y[start:stop], c[: stop - start]), maxiter, out=block)
+        np.subtract(block, shift, out=block)
+        np.maximum(block, 0, out=block)
     return counts
 
 
