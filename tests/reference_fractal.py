@@ -46,18 +46,41 @@ def make_fractal_nb(size, iterations):
     return it_matrix
 
 
-def make_fractal_nb_vectorized(size, iterations):
-    """`make_fractal_nb` with the two inner loops as one masked update."""
+def make_fractal_any_shape(size, iterations):
+    """`make_fractal` with ``it_matrix`` shaped ``(size[1], size[0])``, like
+    ``c``: the notebook's algorithm on non-square sizes, where its own
+    ``np.zeros(size, ...)`` makes the boolean index fail."""
     x = np.linspace(-2, 2, size[0]).reshape(1, -1)
     y = np.linspace(-2, 2, size[1]).reshape(-1, 1)
     c = x + y * 1j
     z = np.zeros_like(c)
-    it_matrix = np.zeros(size, dtype=np.int64)
+    it_matrix = np.zeros((size[1], size[0]), dtype=np.int64)
+    for n in range(iterations):
+        z = z**2 + c
+        it_matrix[np.abs(z) < 2] = n
+    return it_matrix
+
+
+def make_fractal_nb_vectorized(size, iterations):
+    """`make_fractal_nb` with the two inner loops as one masked update
+    (``it_matrix`` shaped like ``c``, so non-square sizes work too)."""
+    x = np.linspace(-2, 2, size[0]).reshape(1, -1)
+    y = np.linspace(-2, 2, size[1]).reshape(-1, 1)
+    c = x + y * 1j
+    z = np.zeros_like(c)
+    it_matrix = np.zeros((size[1], size[0]), dtype=np.int64)
     for n in range(iterations):
         inside = np.abs(z) < 2
         z[inside] = z[inside] ** 2 + c[inside]
         it_matrix[inside] = n
     return it_matrix
+
+
+def zoom(center, width, n, dtype=np.complex128):
+    """An ``n`` x ``n`` grid of half-width ``width`` around ``center``."""
+    x = center.real + np.linspace(-width, width, n).reshape(1, -1)
+    y = center.imag + np.linspace(-width, width, n).reshape(-1, 1)
+    return (x + y * 1j).astype(dtype)
 
 
 def grid(size, dtype=np.complex128):
