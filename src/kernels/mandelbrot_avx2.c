@@ -9,7 +9,7 @@
 
 #define PF_LEVEL avx2
 #define PF_VBYTES 32
-#define PF_MB_GROUPS 3
+#define PF_MB_GROUPS 4 /* 26.5 ms against 29.4 with 3 and 55 with 2 (2000x2000x200) */
 #define PF_MB_KMASK 0
 #define PF_MB_BITS_64(v) _mm256_movemask_pd((__m256d)(v))
 #define PF_MB_BITS_32(v) _mm256_movemask_ps((__m256)(v))

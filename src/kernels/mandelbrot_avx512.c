@@ -9,7 +9,7 @@
 
 #define PF_LEVEL avx512
 #define PF_VBYTES 64
-#define PF_MB_GROUPS 4
+#define PF_MB_GROUPS 4 /* as fast as 3, 15% faster than 2 (2000x2000x200) */
 #define PF_MB_KMASK 1
 #define PF_MB_BITS_64(v) _mm512_movepi64_mask((__m512i)(v))
 #define PF_MB_BITS_32(v) _mm512_movepi32_mask((__m512i)(v))
