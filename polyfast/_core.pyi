@@ -9,6 +9,7 @@ MAX_THREADS: Final[int]
 poly8: np.ufunc
 polyval: np.ufunc
 find_bumps: np.ufunc
+mandelbrot: np.ufunc
 
 def set_num_threads(n: int, /) -> None: ...
 def get_num_threads() -> int: ...

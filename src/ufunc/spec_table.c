@@ -5,10 +5,12 @@
 extern const pf_ufunc_spec pf_spec_poly8;
 extern const pf_ufunc_spec pf_spec_polyval;
 extern const pf_ufunc_spec pf_spec_find_bumps;
+extern const pf_ufunc_spec pf_spec_mandelbrot;
 
 const pf_ufunc_spec *const pf_ufunc_specs[] = {
     &pf_spec_poly8,
     &pf_spec_polyval,
     &pf_spec_find_bumps,
+    &pf_spec_mandelbrot,
     NULL,
 };

@@ -1,0 +1,273 @@
+"""Time the lecture notebook's calculations: ``python -m polyfast``.
+
+Runs each calculation of the notebook with polyfast and with the notebook's
+own versions (NumPy, and numexpr and numba when they are installed) on the
+notebook's inputs, and prints a Markdown table: median and fastest time per
+call, speed-up over the notebook's plain NumPy version, the JIT compile time
+(the first call, timed apart) and whether the result agrees with NumPy's.
+
+Usage::
+
+    python -m polyfast                 # full run, about half a minute
+    python -m polyfast --quick         # a few seconds (CI)
+    python -m polyfast --threads 1 --json results.json --plot times.png
+
+Run it outside the source tree (or with ``python -P``), so that the installed
+package is imported rather than the source folder.  The exit status is 1 when
+an engine's result disagrees with the baseline's, 2 for a usage error (such
+as ``--plot`` without matplotlib).
+
+Only the polynomial ``x + x**2 + ... + x**8`` is a case so far.  A further
+calculation (bump finder, fractal, sampler) is one more `polyfast._bench.Case`
+in `CASES`: its inputs, its baseline and its engines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from collections.abc import Sequence
+
+import polyfast
+from polyfast import _bench
+from polyfast._bench import Case, Engine, Result
+from polyfast._config import config_dict
+
+#: `polyfast._bench.time_call` settings of a full run and of ``--quick``.
+TIMING_FULL = {"min_repeat": 5, "max_repeat": 100, "budget": 2.0, "repeat_time": 5e-3}
+TIMING_QUICK = {"min_repeat": 3, "max_repeat": 20, "budget": 0.15, "repeat_time": 2e-3}
+
+
+def _numba(name: str, label: str) -> Engine:
+    """The notebook's numba function `name`, built when the engine runs."""
+    return Engine(f"{name} ({label})", "numba", _bench.calls_numba(name),
+                  requires="numba", jit=True)
+
+
+POLY8 = Case(
+    name="poly8",
+    title="y = x + x**2 + ... + x**8 on the notebook's 1M normal float64 vector",
+    inputs=lambda: (_bench.notebook_vector(1_000_000),),
+    baseline="f_numpy (NumPy)",
+    engines=(
+        Engine("f_numpy (NumPy)", "numpy", _bench.calls(_bench.f_numpy)),
+        Engine("f_nest_numpy (NumPy)", "numpy", _bench.calls(_bench.f_nest_numpy)),
+        Engine("f_mem_numpy (NumPy, in place)", "numpy", _bench.calls(_bench.f_mem_numpy)),
+        Engine("f_numexper (numexpr)", "numexpr", _bench.calls(_bench.f_numexper),
+               requires="numexpr", jit=True),
+        _numba("f_numba_simple", "numba.jit(f_numpy)"),
+        _numba("f_numba_nest", "numba.jit(f_nest_numpy)"),
+        _numba("f_numba_simple_ufunc", "numba.vectorize parallel"),
+        _numba("f_numba_nest_ufunc", "numba.vectorize parallel, nested"),
+        _numba("f_numba_parallel", "numba.jit(parallel=True)"),
+        Engine("polyfast.poly8(x)", "polyfast", _bench.calls(polyfast.poly8)),
+        Engine("polyfast.poly8(x, out=y)", "polyfast", _bench.calls_with_out(polyfast.poly8)),
+    ),
+)
+
+#: Every case, in the order they run; ``--case`` picks among them.
+CASES: list[Case] = [POLY8]
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m polyfast",
+        description="Time polyfast against the notebook's NumPy, numexpr and numba "
+                    "versions of its calculations, and print a table.",
+    )
+    parser.add_argument("--quick", action="store_true",
+                        help="few repeats: a run of a few seconds, for CI")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="polyfast threads (default: polyfast's, "
+                             f"now {polyfast.get_num_threads()})")
+    parser.add_argument("--case", action="append", choices=[c.name for c in CASES],
+                        help="run only this case (may be repeated; default: all)")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--plot", metavar="FILE.png",
+                        help="also draw the median times as a bar chart (needs matplotlib)")
+    args = parser.parse_args(argv)
+    return args
+
+
+def format_ratio(ratio: float) -> str:
+    """A speed-up with three significant digits, as ``"1.23x"``, ``"123x"``."""
+    digits = 2 if ratio < 10 else 1 if ratio < 100 else 0
+    return f"{ratio:.{digits}f}x"
+
+
+def format_table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table, skipped engines left out.
+
+    Parameters
+    ----------
+    results : sequence of Result
+
+    Returns
+    -------
+    str
+    """
+    rows = []
+    for r in results:
+        if r.timing is None:
+            continue
+        same = "n/a" if r.same is None else "yes" if r.same else "NO"
+        rows.append([
+            r.case,
+            r.engine,
+            _bench.format_seconds(r.timing.median),
+            _bench.format_seconds(r.timing.min),
+            format_ratio(r.speedup),
+            _bench.format_seconds(r.compile),
+            same,
+        ])
+    headers = ["case", "engine", "median", "min", "speed-up", "compile", "same result"]
+    return _bench.markdown_table(headers, rows, align="llrrrrl")
+
+
+def skipped_messages(results: Sequence[Result]) -> list[str]:
+    """One line per missing optional module, naming the engines it skips."""
+    by_reason: dict[str, list[str]] = {}
+    for r in results:
+        if r.skipped:
+            by_reason.setdefault(r.skipped, []).append(r.engine.split()[0])
+    lines = []
+    for reason, engines in by_reason.items():
+        module = reason.split()[0]
+        hint = f" (pip install {module} to compare)" if reason.endswith("not installed") else ""
+        lines.append(f"note: {reason}: skipped {', '.join(engines)}{hint}")
+    return lines
+
+
+def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
+               cases: Sequence[Case]) -> None:
+    """Write the run's settings, configuration and results to `path`."""
+    document = {
+        "format": "polyfast-bench/1",
+        "quick": args.quick,
+        "timing": TIMING_QUICK if args.quick else TIMING_FULL,
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "config": config_dict(),
+        "engines": _bench.engine_versions(),
+        "cases": [{"name": c.name, "title": c.title, "baseline": c.baseline} for c in cases],
+        "results": [r.as_dict() for r in results],
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(document, f, indent=2)
+        f.write("\n")
+
+
+FAMILY_COLORS = {"polyfast": "tab:red", "numpy": "tab:blue", "numexpr": "tab:green",
+                 "numba": "tab:orange", "memory": "tab:gray"}
+
+
+def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
+    """Draw median times per engine, one panel per case, on a log scale.
+
+    Parameters
+    ----------
+    path : str
+        Image file; its extension picks the format (``.png``).
+    results : sequence of Result
+    cases : sequence of Case
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [(c, [r for r in results if r.case == c.name and r.timing]) for c in cases]
+    heights = [0.6 + 0.35 * len(rows) for _, rows in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(9, sum(heights) + 0.8),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, (case, rows) in zip(axes[:, 0], panels):
+        rows = rows[::-1]  # first engine on top
+        medians = [r.timing.median for r in rows]
+        ax.barh([r.engine for r in rows], medians,
+                color=[FAMILY_COLORS.get(r.family, "tab:purple") for r in rows])
+        ax.set_xscale("log")
+        for y, r in enumerate(rows):
+            ax.annotate(f" {_bench.format_seconds(r.timing.median)}  ({format_ratio(r.speedup)})",
+                        (r.timing.median, y), va="center", fontsize=8)
+        ax.set_xlim(min(medians) / 2, max(medians) * 8)
+        ax.set_title(case.title, fontsize=10)
+        ax.set_xlabel("median time per call (s, log scale; speed-up over the baseline)")
+        ax.grid(axis="x", which="both", alpha=0.3)
+    fig.suptitle(f"python -m polyfast  (polyfast {polyfast.__version__}, "
+                 f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()})",
+                 fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen cases and print the table.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0, 1 if a result disagrees with the baseline, 2 if
+        ``--plot`` or ``--threads`` cannot be honoured.
+    """
+    args = parse_args(argv)
+    if args.plot:
+        why = _bench.optional_module("matplotlib")
+        if isinstance(why, str):
+            print(f"error: --plot needs matplotlib, which is {why} "
+                  "(pip install matplotlib)", file=sys.stderr)
+            return 2
+    if args.threads is not None:
+        try:
+            polyfast.set_num_threads(args.threads)
+        except ValueError as exc:
+            print(f"error: --threads: {exc}", file=sys.stderr)
+            return 2
+    cases = [c for c in CASES if args.case is None or c.name in args.case]
+
+    progress = _bench.Progress(sum(len(c.engines) for c in cases))
+    load = _bench.LoadMeter()
+    results: list[Result] = []
+    try:
+        for case in cases:
+            results += _bench.run_case(case, TIMING_QUICK if args.quick else TIMING_FULL,
+                                       progress)
+    finally:
+        progress.close()
+
+    print(f"# python -m polyfast{' --quick' if args.quick else ''}")
+    print()
+    for name, line in _bench.engine_versions().items():
+        print(f"- {name}: {line}")
+    print(f"- {load.note()}")
+    for case in cases:
+        print(f"- case {case.name}: {case.title}; baseline {case.baseline}")
+    print()
+    print(format_table(results))
+    for line in skipped_messages(results):
+        print(line)
+
+    if args.json:
+        write_json(args.json, args, results, cases)
+        print(f"wrote {args.json}", file=sys.stderr)
+    if args.plot:
+        plot(args.plot, results, cases)
+        print(f"wrote {args.plot}", file=sys.stderr)
+
+    wrong = [f"{r.case}: {r.engine}" for r in results if r.same is False]
+    if wrong:
+        print(f"error: results differ from the baseline: {'; '.join(wrong)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,695 @@
+"""Timing, tables and the notebook's reference code, shared by the benchmarks.
+
+This module is used by ``python -m polyfast`` and by the scripts in the
+repository's ``benchmarks/`` folder; ``import polyfast`` does not import it.
+It holds
+
+* the timer (`time_call`, `Timing`): repeated `timeit` runs with enough inner
+  loops per repeat for microsecond resolution, summarized by min and median;
+* the table and unit formatting (`format_seconds`, `markdown_table`) and a
+  progress line on standard error (`Progress`);
+* the environment: polyfast's thread count for a block (`polyfast_threads`),
+  the optional engines' versions (`optional_module`, `engine_versions`) and
+  the CPU share other processes took while timing (`LoadMeter`);
+* the lecture notebook's polynomial in NumPy (`f_numpy`, `f_nest_numpy`,
+  `f_mem_numpy`), its numexpr version (`f_numexper`) and builders of its numba
+  versions (`numba_notebook_function`).  numexpr and numba are optional: they
+  are imported inside those functions, on first call, never at import;
+* the description of a benchmark (`Engine`, `Case`) and the loop that runs
+  one (`run_case`), which checks every engine's result against the case's
+  baseline and times the first call, which is where a JIT compiles, apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+import math
+import os
+import statistics
+import sys
+import time
+import timeit
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+
+import polyfast
+
+#: Seed of the notebook's normal vector (the notebook itself draws it unseeded).
+SEED = 0
+
+#: The notebook's polynomial as the string it hands to ``numexpr.evaluate``.
+NUMEXPR_POLY = "x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8"
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds per call measured by `time_call`.
+
+    Attributes
+    ----------
+    samples : tuple of float
+        Seconds per call, one value per repeat (the repeat's total time
+        divided by `number`).
+    number : int
+        Calls per repeat.
+    """
+
+    samples: tuple[float, ...]
+    number: int
+
+    @property
+    def min(self) -> float:
+        """Fastest repeat, in seconds per call: the least disturbed run."""
+        return min(self.samples)
+
+    @property
+    def median(self) -> float:
+        """Median repeat, in seconds per call: the typical run."""
+        return statistics.median(self.samples)
+
+    @property
+    def repeat(self) -> int:
+        """Number of repeats."""
+        return len(self.samples)
+
+
+def time_call(
+    fn: Callable[[], object],
+    *,
+    min_repeat: int = 5,
+    max_repeat: int = 100,
+    budget: float = 2.0,
+    repeat_time: float = 5e-3,
+    max_time: float | None = None,
+) -> Timing:
+    """Time ``fn()`` over repeated `timeit` runs.
+
+    Each repeat calls `fn` ``number`` times in a row, ``number`` being chosen
+    from the fastest of a few single calls so that a repeat lasts about
+    `repeat_time` (microsecond resolution for fast calls; slow ones are timed
+    one call per repeat, and those single calls count as repeats).  Repeats
+    go on until `budget` seconds have been spent, but at least `min_repeat`
+    and at most `max_repeat` times; `max_time` stops a slow call earlier,
+    after 3 repeats.  Garbage collection is off while timing, as `timeit`
+    does.
+
+    Parameters
+    ----------
+    fn : callable
+        Called with no argument; its result is discarded.
+    min_repeat, max_repeat : int, optional
+        Bounds on the number of repeats.
+    budget : float, optional
+        Seconds to spend in all, calibration included, unless `min_repeat`
+        needs more.
+    repeat_time : float, optional
+        Target duration of one repeat, in seconds.
+    max_time : float, optional
+        Hard limit in seconds, over `min_repeat`: a slow call stops repeating
+        once 3 repeats are done and this much time is spent.
+
+    Returns
+    -------
+    Timing
+        Seconds per call of each repeat.
+
+    Examples
+    --------
+    >>> t = time_call(lambda: sum(range(100)), budget=0.05, min_repeat=3)
+    >>> t.repeat >= 3 and 0 < t.min <= t.median
+    True
+    """
+    timer = timeit.Timer(fn)
+    start = time.perf_counter()
+    # Calibrate on single calls, the fastest of up to three (one disturbed
+    # call must not decide `number`); they are samples when number stays 1.
+    trials = [timer.timeit(1)]
+    while len(trials) < 3 and trials[0] < 20 * repeat_time:
+        trials.append(timer.timeit(1))
+    per_call = max(min(trials), 1e-9)
+    number = max(1, math.ceil(repeat_time / per_call))
+    samples = trials if number == 1 else []
+    while len(samples) < max_repeat:
+        spent = time.perf_counter() - start
+        if len(samples) >= min_repeat and spent >= budget:
+            break
+        if len(samples) >= 3 and max_time is not None and spent >= max_time:
+            break
+        samples.append(timer.timeit(number) / number)
+    return Timing(tuple(samples), number)
+
+
+# --------------------------------------------------------------------------
+# Formatting and progress
+# --------------------------------------------------------------------------
+
+
+def format_seconds(seconds: float | None) -> str:
+    """Format a duration with three significant digits and a fitting unit.
+
+    Parameters
+    ----------
+    seconds : float or None
+        Duration; None or NaN gives ``"-"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_seconds(0.000123456), format_seconds(2.5), format_seconds(None)
+    ('123 µs', '2.50 s', '-')
+    """
+    if seconds is None or math.isnan(seconds):
+        return "-"
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            break
+    else:
+        unit, scale = "ns", 1e-9
+    value = seconds / scale
+    digits = 0 if value >= 100 else 1 if value >= 10 else 2
+    return f"{value:.{digits}f} {unit}"
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
+                   align: str | None = None) -> str:
+    """Lay out a table in Markdown (GitHub) syntax, columns padded to line up.
+
+    Parameters
+    ----------
+    headers : sequence of str
+        Column titles.
+    rows : sequence of sequences
+        Cells, turned to text with `str`.
+    align : str, optional
+        One letter per column, ``"l"`` or ``"r"``; default: all left.
+
+    Returns
+    -------
+    str
+        The table, lines joined by newlines, without a final newline.
+
+    Examples
+    --------
+    >>> print(markdown_table(["a", "b"], [[1, 22]], align="lr"))
+    | a |  b |
+    |:--|---:|
+    | 1 | 22 |
+    """
+    align = align or "l" * len(headers)
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: Sequence[str]) -> str:
+        padded = (c.rjust(w) if a == "r" else c.ljust(w) for c, w, a in zip(row, widths, align))
+        return "| " + " | ".join(padded) + " |"
+
+    rule = "|" + "|".join(
+        ("-" * (w + 1) + ":") if a == "r" else (":" + "-" * (w + 1))
+        for w, a in zip(widths, align)
+    ) + "|"
+    return "\n".join([line(cells[0]), rule] + [line(row) for row in cells[1:]])
+
+
+class Progress:
+    """A one-line progress report on standard error.
+
+    On a terminal the line is rewritten in place and erased by `close`;
+    elsewhere (a CI log) each step is a line of its own.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps.
+    stream : file, optional
+        Where to write; default ``sys.stderr``.
+    enabled : bool, optional
+        False writes nothing.
+    """
+
+    def __init__(self, total: int, stream: TextIO | None = None, enabled: bool = True):
+        self.total = total
+        self.count = 0
+        self.stream = sys.stderr if stream is None else stream
+        self.enabled = enabled
+        self.tty = enabled and self.stream.isatty()
+        self._width = 0
+
+    def step(self, message: str) -> None:
+        """Count one step and show `message` for it."""
+        self.count += 1
+        if not self.enabled:
+            return
+        text = f"[{self.count}/{self.total}] {message}"
+        if self.tty:
+            self.stream.write("\r" + text.ljust(self._width))
+            self._width = len(text)
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        """Erase the progress line (terminal only)."""
+        if self.tty and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0
+
+
+# --------------------------------------------------------------------------
+# The environment: threads, optional engines, other processes
+# --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def polyfast_threads(n: int | None) -> Iterator[None]:
+    """Run a block with ``polyfast.set_num_threads(n)``, then restore the count.
+
+    Parameters
+    ----------
+    n : int or None
+        Thread count for the block; None leaves it as it is.
+    """
+    previous = polyfast.get_num_threads()
+    if n is not None:
+        polyfast.set_num_threads(n)
+    try:
+        yield
+    finally:
+        polyfast.set_num_threads(previous)
+
+
+def engine_versions() -> dict[str, str]:
+    """Versions and thread counts of the engines that are importable.
+
+    Imports numexpr and numba if they are installed (and says "not installed"
+    otherwise).  numba's threading layer is only known after a parallel
+    function has run; before that it reads "not chosen yet".
+
+    Returns
+    -------
+    dict
+        Keys ``polyfast``, ``numpy``, ``numexpr``, ``numba``: one line each.
+    """
+    info = {
+        "polyfast": f"{polyfast.__version__}, SIMD {polyfast.get_simd_level()}, "
+                    f"{polyfast.get_num_threads()} threads",
+        "numpy": np.__version__,
+    }
+    for name in ("numexpr", "numba"):
+        module = optional_module(name)
+        if isinstance(module, str):
+            info[name] = module
+        elif name == "numexpr":
+            info[name] = f"{module.__version__}, {module.get_num_threads()} threads"
+        else:
+            try:
+                layer = module.threading_layer()
+            except ValueError:
+                layer = "not chosen yet"
+            info[name] = (f"{module.__version__}, {module.get_num_threads()} threads, "
+                          f"threading layer {layer}")
+    return info
+
+
+def _busy_cpu_seconds() -> float | None:
+    """CPU seconds all processes have used since boot (Linux ``/proc/stat``)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            ticks = [int(v) for v in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]  # idle, iowait; the rest (steal too) is busy
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+class LoadMeter:
+    """How much CPU other processes took while this one was timing.
+
+    Other processes (or a hypervisor's steal) competing for the CPUs disturb
+    timings, those on several threads most.  Created at the start of a run;
+    `note` then gives a line for the report.  Linux only; elsewhere the line
+    says it is unknown.
+    """
+
+    def __init__(self) -> None:
+        self._wall = time.perf_counter()
+        self._busy = _busy_cpu_seconds()
+        self._own = time.process_time()
+
+    def others_share(self) -> float | None:
+        """CPU time of other processes since creation, as a share of all CPUs."""
+        busy = _busy_cpu_seconds()
+        if busy is None or self._busy is None:
+            return None
+        wall = time.perf_counter() - self._wall
+        own = time.process_time() - self._own
+        return max(0.0, busy - self._busy - own) / (wall * (os.cpu_count() or 1))
+
+    def note(self) -> str:
+        """A line such as ``other processes used 3% of the 2 CPUs while timing``."""
+        share = self.others_share()
+        if share is None:
+            return "CPU use of other processes: unknown"
+        line = (f"other processes used {share:.0%} of the {os.cpu_count()} CPUs "
+                "while timing")
+        if share >= 0.05:
+            line += " (enough to disturb the times, those on 2 threads most)"
+        return line
+
+
+def optional_module(name: str):
+    """Import an optional engine, or say why it cannot be.
+
+    Returns
+    -------
+    module or str
+        The module, or a one-line message such as ``"not installed"``.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        if getattr(exc, "name", None) == name:
+            return "not installed"
+        return f"cannot be imported: {exc}"
+    except Exception as exc:  # a broken install fails in any way
+        return f"cannot be imported: {type(exc).__name__}: {exc}"
+
+
+# --------------------------------------------------------------------------
+# The notebook's polynomial
+# --------------------------------------------------------------------------
+
+
+def notebook_vector(size: int = 1_000_000, dtype: Any = np.float64,
+                    seed: int = SEED) -> np.ndarray:
+    """The notebook's input: ``np.random.normal(size=size)``, seeded.
+
+    Drawn from the legacy generator the notebook uses, as after
+    ``np.random.seed(seed)``, then cast to `dtype`.
+
+    Examples
+    --------
+    >>> notebook_vector(3, seed=0)
+    array([1.76405235, 0.40015721, 0.97873798])
+    """
+    return np.random.RandomState(seed).normal(size=size).astype(dtype, copy=False)
+
+
+def f_numpy(x):
+    """The notebook's ``f_numpy``: the sum of powers, one temporary per term."""
+    return x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8
+
+
+def f_nest_numpy(x):
+    """The notebook's ``f_nest_numpy``: Horner's rule in NumPy."""
+    return x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x)))))))
+
+
+def f_mem_numpy(x):
+    """The notebook's ``f_mem_numpy``: Horner's rule in place, one allocation."""
+    y = x.copy()
+    for _ in range(7):
+        y += 1
+        y *= x
+    return y
+
+
+def f_numexper(x):
+    """The notebook's ``f_numexper``: `NUMEXPR_POLY` by ``numexpr.evaluate``.
+
+    numexpr is imported here, on first call (``ImportError`` when absent);
+    ``evaluate`` reads ``x`` from this frame, as in the notebook.
+    """
+    import numexpr
+
+    return numexpr.evaluate(NUMEXPR_POLY)
+
+
+#: The notebook's numba versions, by name (see `numba_notebook_function`).
+NUMBA_FUNCTIONS = (
+    "f_numba_simple",
+    "f_numba_nest",
+    "f_numba_simple_ufunc",
+    "f_numba_nest_ufunc",
+    "f_numba_nest_ufunc_cpu",
+    "f_numba_parallel",
+)
+
+
+def numba_notebook_function(name: str, float32: bool = False) -> Callable:
+    """Build one of the notebook's numba versions of the polynomial.
+
+    numba is imported here (``ImportError`` when absent).  ``numba.jit``
+    compiles lazily, on the first call; ``numba.vectorize`` with a signature
+    compiles here.
+
+    The notebook's text cuts its two ``numba.vectorize`` lines after the
+    signature list; they are rebuilt as ``numba.vectorize([numba.double(
+    numba.double)], target='parallel')(f_numpy)`` (and ``(f_nest_numpy)``),
+    which its timings (half those of ``numba.jit``, level with
+    ``jit(parallel=True)``) and its words "a parallel UFunc" point to.
+    ``f_numba_nest_ufunc_cpu`` is ``f_numba_nest_ufunc`` with numba's default,
+    single-threaded ``target='cpu'``.
+
+    Parameters
+    ----------
+    name : str
+        One of `NUMBA_FUNCTIONS`.
+    float32 : bool, optional
+        Give the vectorized ufuncs a float32 loop besides the notebook's
+        float64 one (without it, float32 input is computed and returned in
+        float64); float64 input still takes the float64 loop.
+
+    Returns
+    -------
+    callable
+        A numba dispatcher or ``numba`` ufunc taking the array ``x``.
+    """
+    import numba
+
+    signatures = [numba.double(numba.double)]
+    if float32:  # first: NumPy takes the first loop the input casts to safely
+        signatures.insert(0, numba.float32(numba.float32))
+    recipes = {
+        "f_numba_simple": lambda: numba.jit(f_numpy),
+        "f_numba_nest": lambda: numba.jit(f_nest_numpy),
+        "f_numba_simple_ufunc": lambda: numba.vectorize(signatures, target="parallel")(f_numpy),
+        "f_numba_nest_ufunc": lambda: numba.vectorize(signatures, target="parallel")(f_nest_numpy),
+        "f_numba_nest_ufunc_cpu": lambda: numba.vectorize(signatures, target="cpu")(f_nest_numpy),
+        "f_numba_parallel": lambda: numba.jit(nopython=True, parallel=True)(f_numpy),
+    }
+    return recipes[name]()
+
+
+# --------------------------------------------------------------------------
+# Cases, engines and the runner
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Engine:
+    """One way of computing a case.
+
+    Attributes
+    ----------
+    name : str
+        Row label.
+    family : str
+        ``"polyfast"``, ``"numpy"``, ``"numexpr"``, ``"numba"`` or
+        ``"memory"`` (a copy, the memory-traffic bound); colours the plot.
+    make : callable
+        ``make(*inputs)`` returns a function of no argument that computes
+        the case on those inputs (allocating whatever it must beforehand,
+        e.g. an ``out=`` array).  Called with the optional module already
+        imported.
+    requires : str or None
+        Optional module needed (``"numba"``, ``"numexpr"``); the engine is
+        skipped when it cannot be imported.
+    jit : bool
+        The first call compiles: its time is reported as compile time.
+    threads : int or None
+        polyfast thread count while this engine runs; None leaves it.
+    check : bool
+        Compare the result with the baseline's (False for a plain copy).
+    """
+
+    name: str
+    family: str
+    make: Callable[..., Callable[[], object]]
+    requires: str | None = None
+    jit: bool = False
+    threads: int | None = None
+    check: bool = True
+
+
+@dataclass(frozen=True)
+class Case:
+    """A calculation of the notebook and the engines that compute it.
+
+    Attributes
+    ----------
+    name : str
+        Short name, used on the command line and in tables.
+    title : str
+        One line describing it.
+    inputs : callable
+        ``inputs()`` returns the tuple of arguments passed to ``make``.
+    engines : sequence of Engine
+        In the order of the table.
+    baseline : str
+        Name of the engine the speed-ups and result checks refer to; it runs
+        first.
+    same : callable
+        ``same(result, baseline_result)`` is True when the two agree.
+    """
+
+    name: str
+    title: str
+    inputs: Callable[[], tuple]
+    engines: Sequence[Engine]
+    baseline: str
+    same: Callable[[Any, Any], bool] = np.allclose
+
+
+def calls(fn: Callable) -> Callable[..., Callable[[], object]]:
+    """An `Engine.make` computing ``fn(*inputs)``."""
+    return lambda *inputs: functools.partial(fn, *inputs)
+
+
+def calls_with_out(fn: Callable) -> Callable[..., Callable[[], object]]:
+    """An `Engine.make` computing ``fn(*inputs, out=y)``, ``y`` allocated once.
+
+    ``y`` is ``np.empty_like`` of the first input.
+    """
+    def make(*inputs):
+        return functools.partial(fn, *inputs, out=np.empty_like(inputs[0]))
+    return make
+
+
+def calls_numba(name: str) -> Callable[[np.ndarray], Callable[[], object]]:
+    """An `Engine.make` computing the notebook's numba function `name` on ``x``.
+
+    The function is built (for float32 input, with the float32 loop; see
+    `numba_notebook_function`) when the engine runs, so the build, and the
+    compile of the first call, count as the engine's first call.
+    """
+    def make(x):
+        fn = numba_notebook_function(name, float32=x.dtype == np.float32)
+        return functools.partial(fn, x)
+    return make
+
+
+@dataclass
+class Result:
+    """The outcome of one engine on one case (see `run_case`)."""
+
+    case: str
+    engine: str
+    family: str
+    timing: Timing | None = None
+    first_call: float | None = None
+    compile: float | None = None
+    same: bool | None = None
+    speedup: float | None = None
+    skipped: str | None = None
+
+    def as_dict(self) -> dict:
+        """Plain types only, for JSON."""
+        t = self.timing
+        return {
+            "case": self.case,
+            "engine": self.engine,
+            "family": self.family,
+            "median_s": t.median if t else None,
+            "min_s": t.min if t else None,
+            "repeat": t.repeat if t else None,
+            "number": t.number if t else None,
+            "samples_s": list(t.samples) if t else None,
+            "first_call_s": self.first_call,
+            "compile_s": self.compile,
+            "speedup": self.speedup,
+            "same_result": self.same,
+            "skipped": self.skipped,
+        }
+
+
+def run_case(
+    case: Case,
+    timing: dict | None = None,
+    progress: Progress | None = None,
+    settle: float = 0.05,
+) -> list[Result]:
+    """Run every engine of a case: build, first call, timing, result check.
+
+    For each engine the optional module is imported first (a failure skips
+    the engine), then ``make`` builds the function and it is called once:
+    that first call (with the build) is the compile time of a JIT engine and
+    a warm-up for the others, and its result is compared with the
+    baseline's.  The engine is then timed by `time_call`.  Between engines
+    the runner sleeps `settle` seconds, so that another runtime's spinning
+    worker threads (OpenMP's) go idle before the next engine is timed.
+
+    Parameters
+    ----------
+    case : Case
+    timing : dict, optional
+        Keyword arguments of `time_call`.
+    progress : Progress, optional
+        Stepped once per engine.
+    settle : float, optional
+        Pause between engines, in seconds.
+
+    Returns
+    -------
+    list of Result
+        In the order of ``case.engines``.
+    """
+    timing = timing or {}
+    inputs = case.inputs()
+    order = sorted(case.engines, key=lambda e: e.name != case.baseline)
+    if order[0].name != case.baseline:
+        raise ValueError(f"case {case.name!r}: no engine named {case.baseline!r}")
+    results: dict[str, Result] = {}
+    reference = None
+    for engine in order:
+        if progress is not None:
+            progress.step(f"{case.name}: {engine.name}")
+        result = Result(case.name, engine.name, engine.family)
+        results[engine.name] = result
+        if engine.requires:
+            module = optional_module(engine.requires)
+            if isinstance(module, str):
+                result.skipped = f"{engine.requires} {module}"
+                continue
+        with polyfast_threads(engine.threads):
+            start = time.perf_counter()
+            fn = engine.make(*inputs)
+            value = fn()
+            result.first_call = time.perf_counter() - start
+            time.sleep(settle)
+            result.timing = time_call(fn, **timing)
+        if engine.jit:
+            result.compile = result.first_call
+        if engine.name == case.baseline:
+            reference = value
+        if engine.check:
+            result.same = bool(case.same(value, reference))
+        del value
+    base = results[case.baseline].timing
+    for result in results.values():
+        if result.timing is not None:
+            result.speedup = base.median / result.timing.median
+    return [results[engine.name] for engine in case.engines]

@@ -1,0 +1,465 @@
+"""polyfast.mandelbrot and the notebook's make_fractal / make_fractal_nb.
+
+The references live in tests/reference_fractal.py: our transcription of the
+notebook's two functions, and a model of the API's definition that rounds
+each operation on its own (float64 and float32).
+"""
+
+import doctest
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import polyfast
+import polyfast.notebook
+import reference_fractal as ref
+from polyfast import mandelbrot
+from polyfast.notebook import make_fractal, make_fractal_nb
+
+LEVELS = ["scalar", "avx2", "avx512"]
+ZOOM_CENTER = -0.745 + 0.113j
+
+# Points whose handling is special: NaN and inf components, signed zeros,
+# huge and subnormal values, the boundary points -2 and 1/4, |c| = 2 exactly.
+SPECIAL = np.array(
+    [
+        complex(np.nan, 0), complex(0, np.nan), complex(np.nan, np.nan),
+        complex(np.inf, 0), complex(0, np.inf), complex(-np.inf, 0),
+        complex(np.inf, np.nan), complex(np.nan, np.inf), complex(np.inf, np.inf),
+        0, -0.0, complex(-0.0, -0.0), complex(0, -0.0), 1e300, -1e300, 1e300j,
+        1e-320, complex(1e-320, -1e-320), 0.25, 0.25 + 1e-12, -2, 2, 2j, -2j,
+        -1, 1j, -0.75, -1.25, 0.3 + 0.5j, -0.1 + 0.65j, 1.5 + 1.5j,
+        np.finfo(np.float64).max, complex(0, np.finfo(np.float64).max),
+    ]
+)
+
+
+def cast(points, dtype):
+    """``points.astype(dtype)``; huge values become inf in complex64, quietly."""
+    with np.errstate(over="ignore"):
+        return np.asarray(points).astype(dtype)
+
+
+def notebook_nb(size, iterations):
+    """The notebook's loop version on a grid of any size (numba when it is
+    installed and the size is square, our masked transcription otherwise)."""
+    return ref.make_fractal_nb_vectorized(size, iterations)
+
+
+@pytest.fixture(scope="module")
+def nb_numba():
+    jitted = ref.make_fractal_nb_numba()
+    if jitted is None:
+        pytest.skip("numba is not installed")
+    return jitted
+
+
+@pytest.fixture
+def threads():
+    """Restores the thread count a test changes."""
+    before = polyfast.get_num_threads()
+    yield
+    polyfast.set_num_threads(before)
+
+
+# --- the drop-ins against the notebook ----------------------------------------
+
+
+@pytest.mark.parametrize("size, iterations", [((500, 500), 50), ((257, 257), 100)])
+def test_make_fractal_equals_notebook_numpy_version(size, iterations):
+    with np.errstate(all="ignore"):
+        expected = ref.make_fractal(size, iterations)
+    got = make_fractal(size, iterations)
+    assert got.dtype == np.int64
+    assert got.shape == (size[1], size[0])
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("size, iterations", [((500, 500), 50), ((257, 257), 100)])
+def test_make_fractal_nb_equals_notebook_loop_version(size, iterations):
+    expected = notebook_nb(size, iterations)
+    got = make_fractal_nb(size, iterations)
+    assert got.dtype == np.int64
+    assert got.shape == (size[1], size[0])
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_make_fractal_nb_equals_numba_compiled_notebook(nb_numba):
+    size, iterations = (500, 500), 50
+    np.testing.assert_array_equal(make_fractal_nb(size, iterations), nb_numba(size, iterations))
+
+
+@pytest.mark.parametrize("size, iterations", [((13, 13), 20), ((24, 24), 35)])
+def test_masked_transcription_equals_the_literal_loop(size, iterations):
+    # The faster reference used above is the notebook's loop, element for element.
+    np.testing.assert_array_equal(
+        ref.make_fractal_nb_vectorized(size, iterations), ref.make_fractal_nb(size, iterations)
+    )
+
+
+def test_the_two_versions_differ_by_the_off_by_one():
+    # make_fractal records the last n with |z_{n+1}| < 2, make_fractal_nb the
+    # last n with |z_n| < 2: one apart except where the point never escapes or
+    # escapes at once.
+    a, b = make_fractal((200, 200), 40), make_fractal_nb((200, 200), 40)
+    assert not np.array_equal(a, b)
+    diff = b - a
+    assert set(np.unique(diff)) <= {0, 1}
+    np.testing.assert_array_equal(diff == 0, (a == 39) | (b == 0))
+
+
+@pytest.mark.parametrize("size", [(7, 300), (300, 7), (120, 80), (1, 9), (9, 1), (1, 1), (64, 65)])
+@pytest.mark.parametrize("iterations", [1, 2, 30])
+def test_non_square_sizes(size, iterations):
+    with np.errstate(all="ignore"):
+        expected = ref.make_fractal_any_shape(size, iterations)
+    np.testing.assert_array_equal(make_fractal(size, iterations), expected)
+    np.testing.assert_array_equal(make_fractal_nb(size, iterations), notebook_nb(size, iterations))
+
+
+def test_many_rows_cross_the_block_boundary(monkeypatch):
+    # make_fractal works a block of rows at a time; a block of 3 rows of 50
+    # points must give what one block gives.
+    expected = make_fractal((50, 41), 25)
+    monkeypatch.setattr(polyfast.notebook, "_BLOCK_POINTS", 150)
+    np.testing.assert_array_equal(make_fractal((50, 41), 25), expected)
+    np.testing.assert_array_equal(make_fractal_nb((50, 41), 25), notebook_nb((50, 41), 25))
+
+
+@pytest.mark.parametrize("iterations", [0, -1, -50])
+def test_no_iterations_give_zeros(iterations):
+    for fn in (make_fractal, make_fractal_nb):
+        got = fn((6, 4), iterations)
+        assert got.dtype == np.int64
+        assert got.shape == (4, 6)
+        assert not got.any()
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(make_fractal((5, 5), iterations), ref.make_fractal((5, 5), iterations))
+    np.testing.assert_array_equal(make_fractal_nb((5, 5), iterations), ref.make_fractal_nb((5, 5), iterations))
+
+
+def test_iterations_one_and_numpy_integers():
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(make_fractal((9, 9), 1), ref.make_fractal((9, 9), 1))
+        np.testing.assert_array_equal(
+            make_fractal((9, 9), np.int32(12)), ref.make_fractal((9, 9), 12)
+        )
+    np.testing.assert_array_equal(make_fractal_nb((9, 9), 1), ref.make_fractal_nb((9, 9), 1))
+    with pytest.raises(TypeError):
+        make_fractal((9, 9), 2.5)
+
+
+def test_grid_has_the_notebooks_bits():
+    for size in [(500, 500), (257, 257), (7, 300), (2000, 3), (1, 1), (2, 2)]:
+        x = np.linspace(-2, 2, size[0])
+        y = np.linspace(-2, 2, size[1])
+        expected = x.reshape(1, -1) + y.reshape(-1, 1) * 1j
+        got = polyfast.notebook._grid_rows(x, y, np.empty((size[1], size[0]), complex))
+        np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
+
+
+def test_derivation_from_mandelbrot_against_the_model():
+    # make_fractal = max(mandelbrot(c, it + 1) - 2, 0), make_fractal_nb =
+    # max(mandelbrot(c, it) - 1, 0), checked against the separately rounded model.
+    size, iterations = (90, 70), 60
+    c = ref.grid(size)
+    m1 = ref.mandelbrot_model(c, iterations + 1)
+    m0 = ref.mandelbrot_model(c, iterations)
+    np.testing.assert_array_equal(make_fractal(size, iterations), np.maximum(m1 - 2, 0))
+    np.testing.assert_array_equal(make_fractal_nb(size, iterations), np.maximum(m0 - 1, 0))
+
+
+def test_zoomed_boundary_against_separately_rounded_model():
+    # Deep on the boundary after 1000 iterations NumPy's fused z**2 may differ
+    # from the definition; the separately rounded model may not.
+    c = ref.zoom(ZOOM_CENTER, 1e-6, 48)
+    got = mandelbrot(c, 1000)
+    expected = ref.mandelbrot_model(c, 1000)
+    assert 0 < (got == 1000).sum() < got.size  # the window straddles the boundary
+    assert len(np.unique(got)) > 20
+    np.testing.assert_array_equal(got, expected)
+
+
+def test_zoomed_boundary_float32_against_float32_model():
+    c = ref.zoom(-0.7436 + 0.1318j, 2e-3, 40, dtype=np.complex64)
+    got = mandelbrot(c, 500)
+    np.testing.assert_array_equal(got, ref.mandelbrot_model(c, 500))
+    # float32 really iterates in float32: the float64 counts differ somewhere.
+    assert not np.array_equal(got, mandelbrot(c.astype(np.complex128), 500))
+
+
+# --- the model itself ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_scalar_model_equals_vectorized_model(dtype):
+    rng = np.random.default_rng(7)
+    points = np.concatenate(
+        [SPECIAL, ref.zoom(ZOOM_CENTER, 1e-4, 9).ravel(), rng.uniform(-2, 2, 60) + 1j * rng.uniform(-2, 2, 60)]
+    )
+    points = cast(points, dtype)
+    ftype = np.float32 if dtype == np.complex64 else np.float64
+    for maxiter in (0, 1, 2, 3, 300):
+        vector = ref.mandelbrot_model(points, maxiter)
+        scalar = [ref.mandelbrot_point(c, maxiter, ftype) for c in points]
+        np.testing.assert_array_equal(vector, scalar)
+
+
+# --- the ufunc ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("size, maxiter", [((500, 500), 51), ((257, 257), 100), ((61, 37), 2000)])
+def test_grids_against_model(dtype, size, maxiter):
+    c = ref.grid(size, dtype)
+    np.testing.assert_array_equal(mandelbrot(c, maxiter), ref.mandelbrot_model(c, maxiter))
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+@pytest.mark.parametrize("maxiter", [-(2**63), -7, -1, 0, 1, 2, 3, 4, 25])
+def test_small_and_negative_maxiter(dtype, maxiter):
+    c = cast(np.concatenate([SPECIAL, ref.grid((21, 21)).ravel()]), dtype)
+    got = mandelbrot(c, maxiter)
+    np.testing.assert_array_equal(got, ref.mandelbrot_model(c, maxiter))
+    if maxiter < 1:
+        assert not got.any()
+    if maxiter == 1:
+        assert (got == 1).all()
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_per_element_maxiter(dtype):
+    rng = np.random.default_rng(3)
+    c = cast(np.concatenate([SPECIAL, ref.grid((40, 40)).ravel()]), dtype)
+    maxiter = rng.integers(-3, 80, c.shape)
+    got = mandelbrot(c, maxiter)
+    np.testing.assert_array_equal(got, ref.mandelbrot_model(c, maxiter))
+    # broadcasting: one limit per column
+    grid = ref.grid((30, 20), dtype)
+    limits = np.arange(30) * 3 - 5
+    np.testing.assert_array_equal(mandelbrot(grid, limits), ref.mandelbrot_model(grid, limits))
+    # one point, many limits
+    np.testing.assert_array_equal(
+        mandelbrot(dtype(0.4 + 0.3j), np.arange(-2, 40)),
+        ref.mandelbrot_model(np.full(42, 0.4 + 0.3j, dtype), np.arange(-2, 40)),
+    )
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_nan_and_inf(dtype):
+    c = cast(SPECIAL, dtype)
+    got = mandelbrot(c, 40)
+    np.testing.assert_array_equal(got, ref.mandelbrot_model(c, 40))
+    nan = np.isnan(c.real) | np.isnan(c.imag)
+    assert (got[nan] == 40).all()  # NaN >= 4 is false: never escapes
+    inf = np.isinf(c.real) | np.isinf(c.imag)
+    assert (got[inf & ~nan] == 1).all()
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_huge_maxiter_does_not_hang_for_escaping_points(dtype):
+    big = 2**62
+    escaping = cast([1 + 1j, 3, -2.5, 0.5, 0.3 + 0.6j, 1e300, 2j, -0.75 + 0.1j], dtype)
+    expected = ref.mandelbrot_model(escaping, 10_000)
+    assert (expected < 10_000).all()
+    for maxiter in (big, np.iinfo(np.int64).max, 2**31, 2**31 - 1, 2**32 + 5):
+        np.testing.assert_array_equal(mandelbrot(escaping, maxiter), expected)
+        nan = np.array([np.nan, complex(0, np.nan), complex(np.inf, np.nan)], dtype)
+        np.testing.assert_array_equal(mandelbrot(nan, maxiter), [maxiter] * 3)
+    # a huge limit next to a small one, lane by lane
+    mixed = np.repeat(escaping, 2)
+    limits = np.tile([big, 5], len(escaping))
+    np.testing.assert_array_equal(
+        mandelbrot(mixed, limits), ref.mandelbrot_model(mixed, np.where(limits == 5, 5, 10_000))
+    )
+
+
+def test_counts_do_not_depend_on_position_or_layout():
+    c = ref.zoom(ZOOM_CENTER, 3e-3, 37).ravel()
+    expected = ref.mandelbrot_model(c, 300)
+    # every offset moves each point to another lane, vector and tail
+    for offset in range(0, 35):
+        np.testing.assert_array_equal(mandelbrot(c[offset:], 300), expected[offset:])
+    np.testing.assert_array_equal(mandelbrot(c[::-1], 300), expected[::-1])
+    np.testing.assert_array_equal(mandelbrot(c[::3], 300), expected[::3])
+    two_d = c[:1332].reshape(36, 37)
+    np.testing.assert_array_equal(mandelbrot(two_d.T, 300), expected[:1332].reshape(36, 37).T)
+    np.testing.assert_array_equal(mandelbrot(np.asfortranarray(two_d), 300), expected[:1332].reshape(36, 37))
+    # strided output
+    out = np.zeros((c.size, 2), np.int64)
+    mandelbrot(c, 300, out=out[:, 1])
+    np.testing.assert_array_equal(out[:, 1], expected)
+    assert not out[:, 0].any()
+    # complex64 the same way
+    c64 = c.astype(np.complex64)
+    e64 = ref.mandelbrot_model(c64, 300)
+    for offset in range(0, 19):
+        np.testing.assert_array_equal(mandelbrot(c64[offset:], 300), e64[offset:])
+    np.testing.assert_array_equal(mandelbrot(c64[::-2], 300), e64[::-2])
+
+
+def test_out_where_empty_zero_d_and_read_only():
+    c = ref.grid((33, 33))
+    expected = ref.mandelbrot_model(c, 50)
+    out = np.full(c.shape, -9, np.int64)
+    result = mandelbrot(c, 50, out=out)
+    assert result is out
+    np.testing.assert_array_equal(out, expected)
+
+    mask = (np.arange(c.size) % 3 == 0).reshape(c.shape)
+    out = np.full(c.shape, -9, np.int64)
+    mandelbrot(c, 50, out=out, where=mask)
+    np.testing.assert_array_equal(out, np.where(mask, expected, -9))
+
+    empty = mandelbrot(np.empty((0, 4), complex), 10)
+    assert empty.shape == (0, 4) and empty.dtype == np.int64
+
+    scalar = mandelbrot(0.3 + 0.6j, 100)
+    assert isinstance(scalar, np.int64)
+    assert scalar == ref.mandelbrot_point(0.3 + 0.6j, 100)
+    zero_d = mandelbrot(np.array(-1 + 0j), np.array(7))
+    assert zero_d == 7 and np.ndim(zero_d) == 0
+
+    frozen = c.copy()
+    frozen.flags.writeable = False
+    np.testing.assert_array_equal(mandelbrot(frozen, 50), expected)
+
+
+def test_types():
+    c = ref.grid((20, 20))
+    expected = ref.mandelbrot_model(c, 30)
+    assert mandelbrot(c, 30).dtype == np.int64
+    assert mandelbrot(c.astype(np.complex64), 30).dtype == np.int64
+    # real input is cast to complex128; integer maxiter of any width
+    np.testing.assert_array_equal(mandelbrot(c.real, 30), ref.mandelbrot_model(c.real + 0j, 30))
+    for itype in (np.int8, np.uint8, np.int32, np.uint32, np.longlong):
+        np.testing.assert_array_equal(mandelbrot(c, np.array(30, itype)), expected)
+    assert mandelbrot.types == ["Fl->l", "Dl->l"]
+    assert (mandelbrot.nin, mandelbrot.nout) == (2, 1)
+    with pytest.raises(TypeError):
+        mandelbrot(c, 30.0)  # a float limit is not an integer
+
+
+def test_no_floating_point_warnings():
+    c = np.concatenate([SPECIAL, ref.grid((64, 64)).ravel() * 1e200, ref.grid((64, 64)).ravel()])
+    c64 = cast(c, np.complex64)
+    with np.errstate(all="raise"):
+        mandelbrot(c, 100)
+        mandelbrot(c64, 100)
+        mandelbrot(c[::-3], np.arange(c[::-3].size) % 50)
+        mandelbrot(ref.grid((100, 100)), 50)
+
+
+def test_threads_give_the_same_counts(threads):
+    c = ref.grid((301, 257))
+    zoom = ref.zoom(ZOOM_CENTER, 1e-5, 64)
+    c64 = c.astype(np.complex64)
+    limits = np.random.default_rng(1).integers(0, 400, c.shape)
+
+    def compute():
+        return [mandelbrot(c, 120), mandelbrot(zoom, 800), mandelbrot(c64, 90),
+                mandelbrot(c, limits), make_fractal((500, 500), 50)]
+
+    polyfast.set_num_threads(1)
+    expected = compute()
+    np.testing.assert_array_equal(expected[0], ref.mandelbrot_model(c, 120))
+    np.testing.assert_array_equal(expected[3], ref.mandelbrot_model(c, limits))
+    for n in (2, 8):
+        polyfast.set_num_threads(n)
+        for got, want in zip(compute(), expected):
+            np.testing.assert_array_equal(got, want)
+
+
+SIMD_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    import numpy as np
+    import polyfast
+    sys.path.insert(0, {tests!r})
+    import reference_fractal as ref
+    from polyfast.notebook import make_fractal, make_fractal_nb
+    assert polyfast.get_simd_level() == {level!r}, polyfast.get_simd_level()
+    c = ref.grid((257, 257))
+    zoom = ref.zoom(-0.745 + 0.113j, 1e-6, 48)
+    rng = np.random.default_rng(5)
+    limits = rng.integers(-2, 300, c.shape)
+    results = dict(
+        grid=polyfast.mandelbrot(c, 100),
+        grid64=polyfast.mandelbrot(c.astype(np.complex64), 100),
+        zoom=polyfast.mandelbrot(zoom, 1000),
+        zoom64=polyfast.mandelbrot(zoom.astype(np.complex64), 1000),
+        strided=polyfast.mandelbrot(c[::-1, ::3], 77),
+        limits=polyfast.mandelbrot(c, limits),
+        limits64=polyfast.mandelbrot(c.astype(np.complex64), limits),
+        fractal=make_fractal((500, 500), 50),
+        fractal_nb=make_fractal_nb((500, 500), 50),
+        special=polyfast.mandelbrot(np.load({special!r}), 60),
+    )
+    np.savez({path!r}, **results)
+    """
+)
+
+
+def run_at_level(level, path):
+    tests = os.path.dirname(os.path.abspath(__file__))
+    special = path.with_name("special.npy")
+    np.save(special, SPECIAL)
+    script = SIMD_SCRIPT.format(tests=tests, level=level, path=str(path), special=str(special))
+    env = dict(os.environ, POLYFAST_SIMD=level)
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=tests)
+    with np.load(path) as data:
+        return {key: data[key] for key in data.files}
+
+
+def test_every_simd_level_gives_the_same_counts(tmp_path):
+    available = LEVELS[: LEVELS.index(polyfast.get_cpu_simd_level()) + 1]
+    runs = {level: run_at_level(level, tmp_path / f"{level}.npz") for level in available}
+    scalar = runs["scalar"]
+    c = ref.grid((257, 257))
+    np.testing.assert_array_equal(scalar["grid"], ref.mandelbrot_model(c, 100))
+    np.testing.assert_array_equal(scalar["grid64"], ref.mandelbrot_model(c.astype(np.complex64), 100))
+    np.testing.assert_array_equal(scalar["zoom"], ref.mandelbrot_model(ref.zoom(ZOOM_CENTER, 1e-6, 48), 1000))
+    np.testing.assert_array_equal(scalar["special"], ref.mandelbrot_model(SPECIAL, 60))
+    for level in available[1:]:
+        for key, value in scalar.items():
+            np.testing.assert_array_equal(runs[level][key], value, err_msg=f"{level}: {key}")
+    for level in LEVELS[len(available):]:
+        pytest.skip(f"this CPU has no {level}; checked {', '.join(available)}")
+
+
+# --- the ufunc as an object ---------------------------------------------------
+
+
+def test_is_a_ufunc_that_pickles_to_itself():
+    assert isinstance(mandelbrot, np.ufunc)
+    assert mandelbrot.__name__ == "mandelbrot"
+    assert "mandelbrot" in polyfast.__all__
+    assert pickle.loads(pickle.dumps(mandelbrot)) is mandelbrot
+
+
+def test_docstrings():
+    doc = mandelbrot.__doc__
+    for section in ("Parameters\n----------", "Returns\n-------", "Examples\n--------"):
+        assert section in doc
+    assert "maxiter" in doc and "fused multiply-add" in doc
+    module = polyfast.notebook
+    assert "drop-in twins" in module.__doc__.lower()
+    for fn in (make_fractal, make_fractal_nb):
+        assert fn.__doc__ and "Replaces the cell" in fn.__doc__
+        for section in ("Parameters\n    ----------", "Returns\n    -------", "Examples\n    --------"):
+            assert section in fn.__doc__
+
+
+def test_notebook_module_doctests():
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(polyfast.notebook, globs={"np": np})
+    for test in tests:
+        runner.run(test)
+    assert runner.tries > 0
+    assert runner.failures == 0
