@@ -11,6 +11,7 @@ try:
         get_cpu_simd_level,
         get_num_threads,
         get_simd_level,
+        norm_pdf,
         poly8,
         polyval,
         set_num_threads,
@@ -25,6 +26,7 @@ except ImportError as exc:  # pragma: no cover - only in a source checkout
         "not searched first."
     ) from exc
 from polyfast._config import show_config
+from polyfast._mcmc import sampler
 
 __version__ = "0.1.0"
 
@@ -32,8 +34,10 @@ __all__ = [
     "get_cpu_simd_level",
     "get_num_threads",
     "get_simd_level",
+    "norm_pdf",
     "poly8",
     "polyval",
+    "sampler",
     "set_num_threads",
     "show_config",
 ]

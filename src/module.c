@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "runtime/cpu_features.h"
+#include "random/sampler_glue.h"
 #include "runtime/thread_pool.h"
 #include "ufunc/ufunc_builder.h"
 
@@ -70,6 +71,7 @@ static PyMethodDef core_methods[] = {
      "get_simd_level()\n--\n\nThe SIMD level the loops use: 'scalar', 'avx2' or 'avx512'."},
     {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS,
      "get_cpu_simd_level()\n--\n\nThe best SIMD level this CPU supports."},
+    {"_sampler", pf_sampler_run, METH_VARARGS, PF_SAMPLER_DOC},
     {NULL, NULL, 0, NULL},
 };
 

@@ -4,9 +4,11 @@
 
 extern const pf_ufunc_spec pf_spec_poly8;
 extern const pf_ufunc_spec pf_spec_polyval;
+extern const pf_ufunc_spec pf_spec_norm_pdf;
 
 const pf_ufunc_spec *const pf_ufunc_specs[] = {
     &pf_spec_poly8,
     &pf_spec_polyval,
+    &pf_spec_norm_pdf,
     NULL,
 };
