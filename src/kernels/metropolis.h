@@ -43,10 +43,13 @@ typedef struct {
 int pf_mh_stats_compute(const char *data, intptr_t n, intptr_t stride,
                         pf_mh_stats *st, intptr_t *bad);
 
-/* The two draws of a step: normal(loc, scale) = loc + scale * N(0, 1), and a
- * uniform in [0, 1). */
+/* The two draws of a step, in this order: a standard normal z (the proposal
+ * is mu + proposal_width * z, NumPy's `loc + scale * z`), then a uniform u in
+ * [0, 1).  They do not depend on the chain, so the kernel draws a block of
+ * steps ahead (never past the last step: the generator ends where the
+ * notebook's would) and then runs the chain over the block. */
 typedef struct {
-    double (*normal)(void *state, double loc, double scale);
+    double (*standard_normal)(void *state);
     double (*uniform)(void *state);
     void *state;
 } pf_mh_draws;
@@ -79,15 +82,16 @@ typedef struct {
 int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
                   intptr_t samples, double *out, pf_mh_info *info);
 
-/* NumPy's legacy Gaussian (RandomState): the Marsaglia polar method with the
- * second value of each pair cached, as in NumPy's legacy_gauss. */
+/* NumPy's legacy Gaussian (RandomState.standard_normal, and normal(loc,
+ * scale) = loc + scale * gauss): the Marsaglia polar method with the second
+ * value of each pair cached, as in NumPy's legacy_gauss. */
 typedef struct {
     bitgen_t *bitgen;
     int has_gauss;
     double gauss;
 } pf_legacy_gauss_state;
 
-double pf_legacy_normal(void *state, double loc, double scale); /* state: pf_legacy_gauss_state */
-double pf_legacy_uniform(void *state);                          /* next_double of the bitgen */
+double pf_legacy_gauss(void *state);   /* state: pf_legacy_gauss_state */
+double pf_legacy_uniform(void *state); /* next_double of its bitgen */
 
 #endif

@@ -92,9 +92,11 @@ static int poll_signals(void *ctx_)
     return r;
 }
 
-static double generator_normal(void *bitgen, double loc, double scale)
+/* Generator.normal(loc, scale) is random_normal = loc + scale *
+ * random_standard_normal; the kernel does the loc + scale * z. */
+static double generator_normal(void *bitgen)
 {
-    return random_normal((bitgen_t *)bitgen, loc, scale);
+    return random_standard_normal((bitgen_t *)bitgen);
 }
 
 static double generator_uniform(void *bitgen)
@@ -290,7 +292,7 @@ PyObject *pf_sampler_run(PyObject *self, PyObject *args)
             goto cleanup;
         gauss_read = 1;
         gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0};
-        draws = (pf_mh_draws){pf_legacy_normal, pf_legacy_uniform, &gauss_state};
+        draws = (pf_mh_draws){pf_legacy_gauss, pf_legacy_uniform, &gauss_state};
     } else {
         draws = (pf_mh_draws){generator_normal, generator_uniform, bitgen};
     }
