@@ -30,8 +30,9 @@
 
 static inline double pf_norm_pdf_f64(double loc, double scale, double x)
 {
-    if (!(scale > 0))
-        return scale != scale ? scale : (double)NAN;
+    /* isgreater: a quiet comparison, no invalid flag for a NaN scale */
+    if (!isgreater(scale, 0.0))
+        return isnan(scale) ? scale : (double)NAN;
     const double y = (x - loc) / scale;
     return exp(-(y * y) / 2.0) / PF_SQRT_2PI / scale;
 }
