@@ -101,6 +101,8 @@ def _check_fast_legacy_state():
 
 
 def _as_finite_float(value, name):
+    if type(value) is float and math.isfinite(value):  # the common case, fast
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(
             f"sampler() argument '{name}' must be a real number, not {type(value).__name__}")
@@ -111,10 +113,32 @@ def _as_finite_float(value, name):
 
 
 def _as_positive_float(value, name):
+    if type(value) is float and 0 < value < math.inf:
+        return value
     value = _as_finite_float(value, name)
     if not value > 0:
         raise ValueError(f"sampler() argument '{name}' must be > 0, got {value!r}")
     return value
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _as_data(data):
+    if not isinstance(data, np.ndarray):
+        try:
+            data = np.asarray(data)
+        except (ValueError, TypeError) as exc:
+            raise TypeError(
+                f"sampler() argument 'data' must be a 1-D array of real numbers: {exc}") from None
+    if data.dtype.kind not in "iuf":
+        raise TypeError(
+            f"sampler() argument 'data' must hold real numbers, not dtype {data.dtype}")
+    if data.ndim != 1:
+        raise ValueError(f"sampler() argument 'data' must be 1-D, got {data.ndim}-D")
+    if data.dtype != np.float64 or not data.flags.aligned or not data.dtype.isnative:
+        data = data.astype(np.float64)
+    return data
 
 
 def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,
@@ -189,14 +213,15 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
         raise NotImplementedError(
             "sampler(plot=True): the notebook's per-step plots are not implemented; "
             "plot the returned chain instead (e.g. plt.plot(chain) or plt.hist(chain))")
-    if isinstance(samples, (bool, np.bool_)):
-        raise TypeError("sampler() argument 'samples' must be an integer, not bool")
-    try:
-        samples = operator.index(samples)
-    except TypeError:
-        raise TypeError(
-            f"sampler() argument 'samples' must be an integer, not {type(samples).__name__}"
-        ) from None
+    if type(samples) is not int:
+        if isinstance(samples, (bool, np.bool_)):
+            raise TypeError("sampler() argument 'samples' must be an integer, not bool")
+        try:
+            samples = operator.index(samples)
+        except TypeError:
+            raise TypeError(
+                f"sampler() argument 'samples' must be an integer, not {type(samples).__name__}"
+            ) from None
     if samples < 0:
         raise ValueError(f"sampler() argument 'samples' must be >= 0, got {samples}")
     mu_init = _as_finite_float(mu_init, "mu_init")
@@ -204,18 +229,9 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     mu_prior_mu = _as_finite_float(mu_prior_mu, "mu_prior_mu")
     mu_prior_sd = _as_positive_float(mu_prior_sd, "mu_prior_sd")
 
-    if not isinstance(data, np.ndarray):
-        try:
-            data = np.asarray(data)
-        except (ValueError, TypeError) as exc:
-            raise TypeError(f"sampler() argument 'data' must be a 1-D array of real numbers: {exc}") from None
-    if data.dtype.kind not in "iuf":
-        raise TypeError(
-            f"sampler() argument 'data' must hold real numbers, not dtype {data.dtype}")
-    if data.ndim != 1:
-        raise ValueError(f"sampler() argument 'data' must be 1-D, got {data.ndim}-D")
-    if data.dtype != np.float64 or not data.flags.aligned or not data.dtype.isnative:
-        data = data.astype(np.float64)
+    if not (type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
+            and data.flags.aligned):
+        data = _as_data(data)
 
     if rng is None:
         rng = np.random.mtrand._rand
@@ -228,7 +244,9 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
         raise TypeError(
             "sampler() argument 'rng' must be None, a numpy.random.Generator or a "
             f"numpy.random.RandomState, not {type(rng).__name__}")
-    proxy = types.SimpleNamespace() if legacy and _use_fast_legacy_state() else None
+    proxy = None
+    if legacy and (_fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state())):
+        proxy = types.SimpleNamespace()
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
     return _sampler(data, samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
                     rng, legacy, proxy, tie, _TIE_MARGIN)

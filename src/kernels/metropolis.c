@@ -85,8 +85,11 @@ static inline double select_double(int take, double a, double b)
     return out;
 }
 
-int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
-                  intptr_t samples, double *out, pf_mh_info *info)
+/* The chain, with the draws as arguments so that the legacy instantiation
+ * below calls pf_legacy_gauss / pf_legacy_uniform directly (inlined). */
+static inline int chain(const pf_mh_stats *st, const pf_mh_params *p,
+                        double (*standard_normal)(void *), double (*uniform)(void *),
+                        void *state, intptr_t samples, double *out, pf_mh_info *info)
 {
     const double n = (double)st->n;
     const double c = st->center, t1 = st->t1, t2 = st->t2;
@@ -124,8 +127,8 @@ int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draw
             }
         }
         for (intptr_t j = 0; j < m; j++) {
-            d_buf[j] = w * draws->standard_normal(draws->state); /* NumPy's scale * z */
-            u_buf[j] = draws->uniform(draws->state);
+            d_buf[j] = w * standard_normal(state); /* NumPy's scale * z */
+            u_buf[j] = uniform(state);
         }
         /* Nothing here depends on the chain. */
         for (intptr_t j = 0; j < m; j++) {
@@ -220,4 +223,12 @@ double pf_legacy_uniform(void *state_)
 {
     const pf_legacy_gauss_state *state = state_;
     return state->bitgen->next_double(state->bitgen->state);
+}
+
+int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
+                  intptr_t samples, double *out, pf_mh_info *info)
+{
+    if (draws->standard_normal == pf_legacy_gauss && draws->uniform == pf_legacy_uniform)
+        return chain(st, p, pf_legacy_gauss, pf_legacy_uniform, draws->state, samples, out, info);
+    return chain(st, p, draws->standard_normal, draws->uniform, draws->state, samples, out, info);
 }
