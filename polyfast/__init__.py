@@ -13,6 +13,7 @@ try:
         get_num_threads,
         get_simd_level,
         mandelbrot,
+        norm_pdf,
         poly8,
         polyval,
         set_num_threads,
@@ -28,6 +29,7 @@ except ImportError as exc:  # pragma: no cover - only in a source checkout
     ) from exc
 from polyfast._bumps import pv_locations, pv_locations_ragged
 from polyfast._config import show_config
+from polyfast._mcmc import sampler
 
 __version__ = "0.1.0"
 
@@ -37,10 +39,12 @@ __all__ = [
     "get_num_threads",
     "get_simd_level",
     "mandelbrot",
+    "norm_pdf",
     "poly8",
     "polyval",
     "pv_locations",
     "pv_locations_ragged",
+    "sampler",
     "set_num_threads",
     "show_config",
 ]

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "runtime/cpu_features.h"
+#include "random/sampler_glue.h"
 #include "runtime/thread_pool.h"
 #include "ufunc/ragged_bumps.h"
 #include "ufunc/ufunc_builder.h"
@@ -69,6 +70,7 @@ static PyMethodDef core_methods[] = {
     {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS,
      "get_cpu_simd_level()\n--\n\nThe best SIMD level this CPU supports."},
     {"_find_bumps_ragged", pf_find_bumps_ragged, METH_VARARGS, PF_FIND_BUMPS_RAGGED_DOC},
+    {"_sampler", pf_sampler_run, METH_VARARGS, PF_SAMPLER_DOC},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,0 +1,252 @@
+"""The lecture notebook's Metropolis sampler; the chain runs in C (polyfast._core)."""
+
+import math
+import operator
+import sys
+import threading
+import types
+
+import numpy as np
+
+from polyfast._core import _sampler
+
+__all__ = ["sampler"]
+
+# Relative width of the tie zone: a step whose log(u) lies within
+# _TIE_MARGIN * (the size of the log-densities involved) of the log ratio is
+# decided by the notebook's own floating-point quantities (_notebook_decision).
+# Both the notebook's rounding errors and ours are below 1e-12 of that size.
+_TIE_MARGIN = 1e-9
+
+_SQRT_2PI = np.sqrt(2 * np.pi)
+
+
+def _notebook_norm_pdf(loc, scale, x):
+    # The notebook's norm_pdf, operation for operation.
+    y = (x - loc) / scale
+    return np.exp(-y**2 / 2) / _SQRT_2PI / scale
+
+
+def _notebook_decision(data, mu_prior_mu, mu_prior_sd):
+    """The tie-breaker: the notebook's own `rand() < p_proposal / p_current`.
+
+    Returns None when one of the notebook's products is not a normal finite
+    float (underflow): the notebook's ratio is then meaningless and the
+    chain keeps its log-space decision.
+    """
+
+    def decide(mu_current, mu_proposal, u):
+        with np.errstate(all="ignore"):
+            likelihood_current = np.prod(_notebook_norm_pdf(mu_current, 1, data))
+            likelihood_proposal = np.prod(_notebook_norm_pdf(mu_proposal, 1, data))
+            prior_current = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_current)
+            prior_proposal = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_proposal)
+            p_current = likelihood_current * prior_current
+            p_proposal = likelihood_proposal * prior_proposal
+            p_accept = p_proposal / p_current
+        tiny = sys.float_info.min
+        for value in (likelihood_current, likelihood_proposal, prior_current,
+                      prior_proposal, p_current, p_proposal, p_accept):
+            if not (tiny <= value <= sys.float_info.max):
+                return None
+        return bool(u < p_accept)
+
+    return decide
+
+
+# Reading and writing RandomState's cached Gaussian through get_state() and
+# set_state() costs two copies of the MT19937 key (~40 us each); the C glue can
+# do it with a stand-in `_bit_generator` instead (see src/random/sampler_glue.c).
+# Checked once against the plain round trip on a private RandomState.
+_fast_legacy_state = None
+_fast_legacy_lock = threading.Lock()
+
+
+def _use_fast_legacy_state():
+    global _fast_legacy_state
+    if _fast_legacy_state is None:
+        with _fast_legacy_lock:
+            if _fast_legacy_state is None:
+                _fast_legacy_state = _check_fast_legacy_state()
+    return _fast_legacy_state
+
+
+def _legacy_state_equal(a, b):
+    return (a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2] == b[2]
+            and a[3] == b[3] and a[4] == b[4])
+
+
+def _check_fast_legacy_state():
+    if getattr(sys, "_is_gil_enabled", lambda: True)() is False:
+        return False  # the swap relies on the GIL to be invisible to other threads
+    data = np.array([0.1, -0.3, 0.7])
+    try:
+        for samples, prime in ((3, False), (3, True), (4, False), (4, True), (0, True)):
+            results = []
+            for proxy in (None, types.SimpleNamespace()):
+                rs = np.random.RandomState(12345)
+                if prime:
+                    rs.standard_normal()  # leaves a cached Gaussian
+                chain = _sampler(data, samples, 0.5, 0.5, 0.0, 1.0, rs, True, proxy,
+                                 None, 0.0)
+                results.append((chain, rs.get_state()))
+                if not isinstance(rs._bit_generator, np.random.MT19937):
+                    return False
+            (chain_a, state_a), (chain_b, state_b) = results
+            if not (np.array_equal(chain_a, chain_b) and _legacy_state_equal(state_a, state_b)):
+                return False
+    except Exception:
+        return False
+    return True
+
+
+def _as_finite_float(value, name):
+    if type(value) is float and math.isfinite(value):  # the common case, fast
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(
+            f"sampler() argument '{name}' must be a real number, not {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"sampler() argument '{name}' must be finite, got {value!r}")
+    return value
+
+
+def _as_positive_float(value, name):
+    if type(value) is float and 0 < value < math.inf:
+        return value
+    value = _as_finite_float(value, name)
+    if not value > 0:
+        raise ValueError(f"sampler() argument '{name}' must be > 0, got {value!r}")
+    return value
+
+
+_FLOAT64 = np.dtype(np.float64)
+
+
+def _as_data(data):
+    if not isinstance(data, np.ndarray):
+        try:
+            data = np.asarray(data)
+        except (ValueError, TypeError) as exc:
+            raise TypeError(
+                f"sampler() argument 'data' must be a 1-D array of real numbers: {exc}") from None
+    if data.dtype.kind not in "iuf":
+        raise TypeError(
+            f"sampler() argument 'data' must hold real numbers, not dtype {data.dtype}")
+    if data.ndim != 1:
+        raise ValueError(f"sampler() argument 'data' must be 1-D, got {data.ndim}-D")
+    if data.dtype != np.float64 or not data.flags.aligned or not data.dtype.isnative:
+        data = data.astype(np.float64)
+    return data
+
+
+def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,
+            mu_prior_sd=1., *, rng=None):
+    """Metropolis sampler for the mean of normal data, the chain in C.
+
+    The lecture notebook's ``sampler``: a random-walk Metropolis chain for the
+    mean ``mu`` of ``data`` ~ Normal(mu, 1) with a Normal(mu_prior_mu,
+    mu_prior_sd) prior. Each step draws ``np.random.normal(mu_current,
+    proposal_width)`` then ``np.random.rand()`` and accepts when
+    ``rand() < p_proposal / p_current``, exactly as the notebook does.
+
+    The decision is taken in log space from the data's sufficient statistics
+    (``n`` and ``sum(data - mean)``), so a step costs O(1) whatever the size of
+    ``data``, and data whose product of densities underflows to 0 in the
+    notebook (a few hundred points or more) still gives a valid chain. When
+    ``log(u)`` is within rounding (1e-9 relative) of the log ratio, the step
+    is decided by the notebook's own floating-point products, so that seeded
+    runs give the notebook's chain exactly whenever its products are
+    representable.
+
+    Parameters
+    ----------
+    data : array_like
+        1-D, real and finite; converted to float64.
+    samples : int, optional
+        Number of steps, ``>= 0``.
+    mu_init : float, optional
+        Starting point of the chain.
+    proposal_width : float, optional
+        Standard deviation of the normal proposal, ``> 0``.
+    plot : bool, optional
+        The notebook's plots; ``True`` raises NotImplementedError.
+    mu_prior_mu, mu_prior_sd : float, optional
+        Mean and standard deviation (``> 0``) of the normal prior on ``mu``.
+    rng : None, numpy.random.Generator or numpy.random.RandomState, optional
+        ``None`` draws from NumPy's global legacy state (``np.random.seed``),
+        consuming it exactly as the notebook does and leaving it, including
+        the cached Gaussian of ``np.random.get_state()``, where the notebook
+        would. A ``Generator`` gives the chain of the notebook's code with
+        ``rng.normal(...)`` and ``rng.random()``; a ``RandomState`` that of
+        its ``normal`` and ``rand``.
+
+    Returns
+    -------
+    posterior : ndarray
+        float64, length ``samples + 1``; ``posterior[0] == mu_init``.
+
+    See Also
+    --------
+    norm_pdf : The density the notebook's sampler evaluates.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import polyfast
+    >>> np.random.seed(0)
+    >>> data = np.random.randn(20)
+    >>> chain = polyfast.sampler(data, samples=1500, mu_init=1.)
+    >>> chain.shape, chain[0]
+    ((1501,), np.float64(1.0))
+    >>> np.random.seed(0); data = np.random.randn(20)
+    >>> bool((polyfast.sampler(data, samples=1500, mu_init=1.) == chain).all())
+    True
+    >>> rng = np.random.default_rng(42)
+    >>> big = rng.normal(0.3, 1.0, size=1_000_000)  # the notebook's product is 0
+    >>> chain = polyfast.sampler(big, samples=2000, proposal_width=0.01, rng=rng)
+    >>> bool(abs(chain[1000:].mean() - 0.3) < 0.01)
+    True
+    """
+    if plot:
+        raise NotImplementedError(
+            "sampler(plot=True): the notebook's per-step plots are not implemented; "
+            "plot the returned chain instead (e.g. plt.plot(chain) or plt.hist(chain))")
+    if type(samples) is not int:
+        if isinstance(samples, (bool, np.bool_)):
+            raise TypeError("sampler() argument 'samples' must be an integer, not bool")
+        try:
+            samples = operator.index(samples)
+        except TypeError:
+            raise TypeError(
+                f"sampler() argument 'samples' must be an integer, not {type(samples).__name__}"
+            ) from None
+    if samples < 0:
+        raise ValueError(f"sampler() argument 'samples' must be >= 0, got {samples}")
+    mu_init = _as_finite_float(mu_init, "mu_init")
+    proposal_width = _as_positive_float(proposal_width, "proposal_width")
+    mu_prior_mu = _as_finite_float(mu_prior_mu, "mu_prior_mu")
+    mu_prior_sd = _as_positive_float(mu_prior_sd, "mu_prior_sd")
+
+    if not (type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
+            and data.flags.aligned):
+        data = _as_data(data)
+
+    if rng is None:
+        rng = np.random.mtrand._rand
+        legacy = True
+    elif isinstance(rng, np.random.Generator):
+        legacy = False
+    elif isinstance(rng, np.random.RandomState):
+        legacy = True
+    else:
+        raise TypeError(
+            "sampler() argument 'rng' must be None, a numpy.random.Generator or a "
+            f"numpy.random.RandomState, not {type(rng).__name__}")
+    proxy = None
+    if legacy and (_fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state())):
+        proxy = types.SimpleNamespace()
+    tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
+    return _sampler(data, samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
+                    rng, legacy, proxy, tie, _TIE_MARGIN)
