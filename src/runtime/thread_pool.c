@@ -63,7 +63,8 @@ typedef struct {
     intptr_t block;
     intptr_t nblocks;
     atomic_intptr_t next_block;
-    int nhelpers;     /* workers with index < nhelpers take part */
+    int nhelpers;     /* workers with index < nhelpers may take part */
+    int open_seats;   /* helpers that may still join; guarded by pool.lock */
     atomic_uint_fast64_t helpers_left;
     atomic_int fp_flags;
     fenv_t env;       /* the caller's rounding mode and FTZ/DAZ, for workers */
@@ -120,7 +121,9 @@ static void *worker_main(void *arg)
          * the caller writes both while holding it. */
         seen = atomic_load(&pool.generation);
         pf_job *job = &pool.job;
-        const int takes_part = index < job->nhelpers;
+        const int takes_part = index < job->nhelpers && job->open_seats > 0;
+        if (takes_part)
+            job->open_seats--;
         pthread_mutex_unlock(&pool.lock);
         if (!takes_part)
             continue;
@@ -210,6 +213,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     job->nblocks = nblocks;
     atomic_store_explicit(&job->next_block, 0, memory_order_relaxed);
     job->nhelpers = nhelpers;
+    job->open_seats = nhelpers;
     atomic_store_explicit(&job->helpers_left, (uint64_t)nhelpers, memory_order_relaxed);
     atomic_store_explicit(&job->fp_flags, 0, memory_order_relaxed);
     fegetenv(&job->env);
@@ -219,6 +223,16 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     pthread_mutex_unlock(&pool.lock);
 
     run_blocks(job);
+
+    /* Every block is taken.  A helper that has not joined yet (its core busy
+     * with another process, or still waking) would find nothing to do: close
+     * its seat rather than wait for it to be scheduled. */
+    pthread_mutex_lock(&pool.lock);
+    const int never_joined = job->open_seats;
+    job->open_seats = 0;
+    pthread_mutex_unlock(&pool.lock);
+    if (never_joined > 0)
+        atomic_fetch_sub_explicit(&job->helpers_left, (uint64_t)never_joined, memory_order_acq_rel);
 
     if (!spin_until(&job->helpers_left, 0, 1)) {
         pthread_mutex_lock(&pool.lock);
