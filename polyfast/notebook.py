@@ -39,9 +39,43 @@ def _grid_rows(x, y, out):
     return out
 
 
+def _size(func, size):
+    """``(nx, ny)`` from `size`: a sequence of exactly two non-negative integers."""
+    if isinstance(size, (str, bytes)) or not hasattr(size, "__len__"):
+        raise TypeError(
+            f"{func}() argument 'size' must be a sequence (nx, ny) of two integers, "
+            f"not {type(size).__name__}"
+        )
+    if len(size) != 2:
+        raise ValueError(
+            f"{func}() argument 'size' must be (nx, ny), two integers, got {len(size)} items"
+        )
+    try:
+        nx, ny = operator.index(size[0]), operator.index(size[1])
+    except TypeError:
+        raise TypeError(
+            f"{func}() argument 'size' must hold two integers, got {size!r}"
+        ) from None
+    if nx < 0 or ny < 0:
+        raise ValueError(f"{func}() argument 'size' must not be negative, got {size!r}")
+    if nx > _INT64_MAX or ny > _INT64_MAX:
+        raise ValueError(f"{func}() argument 'size' is too large: {size!r}")
+    return nx, ny
+
+
+def _iterations(func, iterations):
+    try:
+        return operator.index(iterations)
+    except TypeError:
+        raise TypeError(
+            f"{func}() argument 'iterations' must be an integer, "
+            f"not {type(iterations).__name__}"
+        ) from None
+
+
 def _counts(size, maxiter, shift):
     """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid."""
-    nx, ny = operator.index(size[0]), operator.index(size[1])
+    nx, ny = size
     x = np.linspace(-2, 2, nx)
     y = np.linspace(-2, 2, ny)
     counts = np.empty((ny, nx), dtype=np.int64)
@@ -109,7 +143,8 @@ def make_fractal(size, iterations):
     >>> make_fractal((500, 500), 50).shape
     (500, 500)
     """
-    iterations = operator.index(iterations)
+    size = _size("make_fractal", size)
+    iterations = _iterations("make_fractal", iterations)
     if iterations <= 0:
         return np.zeros((size[1], size[0]), dtype=np.int64)
     return _counts(size, iterations + 1, 2)
@@ -163,7 +198,8 @@ def make_fractal_nb(size, iterations):
            [ 0,  2, 49,  1,  0],
            [ 0,  0,  0,  0,  0]])
     """
-    iterations = operator.index(iterations)
+    size = _size("make_fractal_nb", size)
+    iterations = _iterations("make_fractal_nb", iterations)
     if iterations <= 0:
         return np.zeros((size[1], size[0]), dtype=np.int64)
     return _counts(size, iterations, 1)
