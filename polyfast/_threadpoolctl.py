@@ -87,7 +87,7 @@ def register() -> bool:
         if _registered:
             return True
         try:
-            import threadpoolctl
+            import threadpoolctl  # type: ignore[import-untyped,unused-ignore]
         except ImportError:
             return False
         if not hasattr(threadpoolctl, "register") or not hasattr(threadpoolctl, "LibController"):

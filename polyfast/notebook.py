@@ -9,8 +9,11 @@ that call it run unchanged, faster.
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
+from typing import Any, SupportsIndex
 
 import numpy as np
+from numpy.typing import NDArray
 
 from polyfast import mandelbrot
 
@@ -26,7 +29,9 @@ _INT64_MAX = np.iinfo(np.int64).max
 _BLOCK_POINTS = 1 << 18
 
 
-def _grid_rows(x, y, out):
+def _grid_rows(
+    x: NDArray[np.float64], y: NDArray[np.float64], out: NDArray[np.complex128]
+) -> NDArray[np.complex128]:
     """Rows ``y`` of the notebook's ``c = x + y*1j``, written into ``out``.
 
     Assigning the real and imaginary parts gives the same bits as the
@@ -39,9 +44,11 @@ def _grid_rows(x, y, out):
     return out
 
 
-def _size(func, size):
+def _size(func: str, size: object) -> tuple[int, int]:
     """``(nx, ny)`` from `size`: a sequence of exactly two non-negative integers."""
-    if isinstance(size, (str, bytes)) or not hasattr(size, "__len__"):
+    if isinstance(size, (str, bytes)) or not hasattr(size, "__len__") or not hasattr(
+        size, "__getitem__"
+    ):
         raise TypeError(
             f"{func}() argument 'size' must be a sequence (nx, ny) of two integers, "
             f"not {type(size).__name__}"
@@ -63,9 +70,9 @@ def _size(func, size):
     return nx, ny
 
 
-def _iterations(func, iterations):
+def _iterations(func: str, iterations: object) -> int:
     try:
-        return operator.index(iterations)
+        return operator.index(iterations)  # type: ignore[arg-type]
     except TypeError:
         raise TypeError(
             f"{func}() argument 'iterations' must be an integer, "
@@ -73,7 +80,7 @@ def _iterations(func, iterations):
         ) from None
 
 
-def _counts(size, maxiter, shift):
+def _counts(size: tuple[int, int], maxiter: int, shift: int) -> NDArray[np.int64]:
     """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid."""
     nx, ny = size
     x = np.linspace(-2, 2, nx)
@@ -91,7 +98,9 @@ def _counts(size, maxiter, shift):
     return counts
 
 
-def make_fractal(size, iterations):
+def make_fractal(
+    size: Sequence[SupportsIndex] | NDArray[np.integer[Any]], iterations: SupportsIndex
+) -> NDArray[np.int64]:
     """The notebook's NumPy fractal, ``make_fractal(size, iterations)``.
 
     Replaces the cell ``def make_fractal(size, iterations)`` under "Fractal
@@ -118,6 +127,14 @@ def make_fractal(size, iterations):
         Row ``i`` is ``y[i]``, column ``j`` is ``x[j]``.  Values run from 0
         (escaped at the first step) to ``iterations - 1`` (never escaped).
 
+    Raises
+    ------
+    TypeError
+        If `size` is not a sequence of two integers or `iterations` is not an
+        integer.
+    ValueError
+        If `size` does not have two items or has a negative one.
+
     See Also
     --------
     make_fractal_nb : The notebook's loop version (one more count per point).
@@ -143,14 +160,16 @@ def make_fractal(size, iterations):
     >>> make_fractal((500, 500), 50).shape
     (500, 500)
     """
-    size = _size("make_fractal", size)
-    iterations = _iterations("make_fractal", iterations)
-    if iterations <= 0:
-        return np.zeros((size[1], size[0]), dtype=np.int64)
-    return _counts(size, iterations + 1, 2)
+    nx, ny = _size("make_fractal", size)
+    count = _iterations("make_fractal", iterations)
+    if count <= 0:
+        return np.zeros((ny, nx), dtype=np.int64)
+    return _counts((nx, ny), count + 1, 2)
 
 
-def make_fractal_nb(size, iterations):
+def make_fractal_nb(
+    size: Sequence[SupportsIndex] | NDArray[np.integer[Any]], iterations: SupportsIndex
+) -> NDArray[np.int64]:
     """The notebook's loop fractal, ``make_fractal_nb(size, iterations)``.
 
     Replaces the cell ``def make_fractal_nb(size, iterations)`` under "Fractal
@@ -177,6 +196,14 @@ def make_fractal_nb(size, iterations):
         Row ``i`` is ``y[i]``, column ``j`` is ``x[j]``.  Values run from 0 to
         ``iterations - 1`` (never escaped).
 
+    Raises
+    ------
+    TypeError
+        If `size` is not a sequence of two integers or `iterations` is not an
+        integer.
+    ValueError
+        If `size` does not have two items or has a negative one.
+
     See Also
     --------
     make_fractal : The notebook's NumPy version.
@@ -198,8 +225,8 @@ def make_fractal_nb(size, iterations):
            [ 0,  2, 49,  1,  0],
            [ 0,  0,  0,  0,  0]])
     """
-    size = _size("make_fractal_nb", size)
-    iterations = _iterations("make_fractal_nb", iterations)
-    if iterations <= 0:
-        return np.zeros((size[1], size[0]), dtype=np.int64)
-    return _counts(size, iterations, 1)
+    nx, ny = _size("make_fractal_nb", size)
+    count = _iterations("make_fractal_nb", iterations)
+    if count <= 0:
+        return np.zeros((ny, nx), dtype=np.int64)
+    return _counts((nx, ny), count, 1)
