@@ -399,7 +399,7 @@ static void fuzz_elementwise(void)
             if (which == 3) { float p[2] = {(float)re, (float)im}; memcpy(in.base + i * is, p, 8); }
             else { double p[2] = {re, im}; memcpy(in.base + i * is, p, 16); }
         }
-        int64_t mi = rnd(0, 9) ? rnd(1, 60) : rnd(-3, 2);
+        int64_t mi = rnd(0, 9) ? rnd(1, 60) : rnd(0, 4) ? rnd(-3, 2) : INT64_MIN;
         memcpy(maxiter.base + i * ms, &mi, 8);
     }
     operand ref = make_operand(n, os, out_item);
