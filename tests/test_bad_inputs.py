@@ -29,12 +29,12 @@ CHILD = textwrap.dedent(
     """
     import builtins, json, sys, warnings
     sys.path.insert(0, {tests_dir!r})
-    from public_api import BY_NAME, namespace
+    from public_api import namespace
     import contextlib, io
     warnings.simplefilter("ignore")
-    entry = BY_NAME[{name!r}]
+    cases = json.loads({cases!r})
     start = {start}
-    for index, (call, accepted) in enumerate(entry.bad[start:], start):
+    for index, (call, accepted) in enumerate(cases[start:], start):
         print(json.dumps({{"start": index}}), flush=True)
         ns = namespace()
         classes = tuple(getattr(builtins, n) for n in accepted)
@@ -59,17 +59,17 @@ def _env():
     return env
 
 
-def sweep(name: str, tmp_path) -> tuple[list[dict], list[str]]:
-    """Run every bad case of `name`; return (outcomes, crash descriptions)."""
-    entry = BY_NAME[name]
+def sweep(cases, tmp_path, timeout=TIMEOUT) -> tuple[list[dict], list[str]]:
+    """Run `cases` ((call, accepted) pairs); return (outcomes, crash descriptions)."""
     outcomes: list[dict] = []
     crashes: list[str] = []
     start = 0
-    while start < len(entry.bad):
-        code = CHILD.format(tests_dir=TESTS_DIR, name=name, start=start)
+    payload = json.dumps([list(c) for c in cases])
+    while start < len(cases):
+        code = CHILD.format(tests_dir=TESTS_DIR, cases=payload, start=start)
         try:
             proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=_env(),
-                                  capture_output=True, text=True, timeout=TIMEOUT)
+                                  capture_output=True, text=True, timeout=timeout)
             stdout, returncode, hung = proc.stdout, proc.returncode, False
             stderr = proc.stderr
         except subprocess.TimeoutExpired as exc:
@@ -86,10 +86,10 @@ def sweep(name: str, tmp_path) -> tuple[list[dict], list[str]]:
         if returncode == 0 and not hung:
             break
         if last_started is None:  # died before or between cases: not a case's fault
-            pytest.fail(f"{name}: sweep child failed outside any case "
+            pytest.fail("sweep child failed outside any case "
                         f"(rc={returncode}):\n{stderr[-3000:]}")
         what = "hung" if hung else f"died with rc={returncode}"
-        crashes.append(f"{entry.bad[last_started][0]!r} {what}: {stderr[-1500:]}")
+        crashes.append(f"{cases[last_started][0]!r} {what}: {stderr[-1500:]}")
         start = last_started + 1
     return outcomes, crashes
 
@@ -106,7 +106,7 @@ def test_every_public_name_has_an_entry():
 @pytest.mark.parametrize("name", [e.name for e in ENTRIES])
 def test_bad_inputs_raise_clear_errors(name, tmp_path):
     entry = BY_NAME[name]
-    outcomes, crashes = sweep(name, tmp_path)
+    outcomes, crashes = sweep(entry.bad, tmp_path)
     assert not crashes, f"{name}: crashed or hung on:\n" + "\n".join(crashes)
     wrong = [
         f"{entry.bad[o['index']][0]}: expected {entry.bad[o['index']][1] or 'no error'}, "
@@ -115,3 +115,22 @@ def test_bad_inputs_raise_clear_errors(name, tmp_path):
     ]
     assert not wrong, f"{name}: wrong outcome for:\n" + "\n".join(wrong)
     assert len(outcomes) == len(entry.bad)
+
+
+def test_sweep_attributes_crashes_and_hangs(tmp_path):
+    """The harness itself: a signal and a hang are pinned on their case, and
+    the cases after them still run."""
+    cases = [
+        ("polyfast.poly8(None)", ("TypeError",)),
+        ("__import__('os').abort()", ("TypeError",)),
+        ("polyfast.set_num_threads(0)", ("ValueError",)),
+        ("__import__('time').sleep(60)", ("TypeError",)),
+        ("polyfast.poly8(1.0)", ()),
+        ("polyfast.poly8(2.0)", ("TypeError",)),  # wrong expectation: reported, not crashed
+    ]
+    outcomes, crashes = sweep(cases, tmp_path, timeout=5)
+    assert len(crashes) == 2
+    assert "abort()" in crashes[0] and "died" in crashes[0]
+    assert "sleep(60)" in crashes[1] and "hung" in crashes[1]
+    assert [(o["index"], o["ok"]) for o in outcomes] == [(0, True), (2, True), (4, True),
+                                                         (5, False)]
