@@ -30,6 +30,9 @@ except ImportError as exc:  # pragma: no cover - only in a source checkout
 from polyfast._bumps import pv_locations, pv_locations_ragged
 from polyfast._config import show_config
 from polyfast._mcmc import sampler
+from polyfast import _threadpoolctl
+
+_threadpoolctl._install()  # threadpoolctl sees the pool; imports nothing now
 
 __version__ = "0.1.0"
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import operator
 import struct
+from typing import Any, Union
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from polyfast import _core
 
 __all__ = ["pv_locations", "pv_locations_ragged"]
+
+#: A real scalar: Python or NumPy int/float, or a 0-d real array.
+RealScalar = Union[int, float, np.integer[Any], np.floating[Any], NDArray[Any]]
+#: An integer: Python int or NumPy integer (not bool, not float).
+Integer = Union[int, np.integer[Any]]
+Locations = NDArray[np.floating[Any]]
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -21,7 +29,7 @@ _F32 = struct.Struct("f")
 _FAST_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))  # native byte order
 
 
-def _targets(func: str, name: str, targets, ndims: tuple[int, ...]) -> np.ndarray:
+def _targets(func: str, name: str, targets: object, ndims: tuple[int, ...]) -> NDArray[Any]:
     """`targets` as an ndarray of float32 (kept) or float64 (anything else)."""
     if type(targets) is np.ndarray and targets.dtype in _FAST_DTYPES and targets.ndim in ndims:
         return targets  # the common case, without the checks' overhead
@@ -46,7 +54,7 @@ def _targets(func: str, name: str, targets, ndims: tuple[int, ...]) -> np.ndarra
     return np.asarray(arr, dtype=dtype)
 
 
-def _threshold(func: str, name: str, value, dtype) -> float:
+def _threshold(func: str, name: str, value: object, dtype: np.dtype[Any]) -> float:
     """A real scalar, rounded to the targets' dtype (as the notebook's float32 signature does)."""
     if type(value) is float or type(value) is int:  # the common case, quickly
         try:
@@ -66,7 +74,7 @@ def _threshold(func: str, name: str, value, dtype) -> float:
         return float(arr.astype(dtype))
 
 
-def _min_width(func: str, value) -> int:
+def _min_width(func: str, value: object) -> int:
     """An integer (not bool, not a float even if integral), clipped to int64."""
     if type(value) is int and _INT64_MIN <= value <= _INT64_MAX:
         return value
@@ -79,7 +87,7 @@ def _min_width(func: str, value) -> int:
             f"{func}() argument 'min_width' must be an integer, got an array of shape {value.shape}"
         )
     try:
-        width = operator.index(value)
+        width = operator.index(value)  # type: ignore[call-overload,arg-type,unused-ignore]
     except TypeError:
         raise TypeError(
             f"{func}() argument 'min_width' must be an integer, not {type(value).__name__}"
@@ -88,7 +96,10 @@ def _min_width(func: str, value) -> int:
     return min(max(width, _INT64_MIN), _INT64_MAX)
 
 
-def _arguments(func, name, targets, threshold, integral_threshold, min_width, ndims):
+def _arguments(
+    func: str, name: str, targets: object, threshold: object, integral_threshold: object,
+    min_width: object, ndims: tuple[int, ...],
+) -> tuple[NDArray[Any], float, float, int]:
     arr = _targets(func, name, targets, ndims)
     return (
         arr,
@@ -98,7 +109,12 @@ def _arguments(func, name, targets, threshold, integral_threshold, min_width, nd
     )
 
 
-def pv_locations(targets, threshold, integral_threshold, min_width):
+def pv_locations(
+    targets: ArrayLike,
+    threshold: RealScalar,
+    integral_threshold: RealScalar,
+    min_width: Integer,
+) -> Locations | list[Locations]:
     """Locations of the bumps in `targets`: the lecture notebook's bump finder.
 
     A bump is a maximal run of ``targets[i] >= threshold``. It is kept when its
@@ -179,7 +195,12 @@ def pv_locations(targets, threshold, integral_threshold, min_width):
     return _core._find_bumps_ragged(arr, thr, ithr, width, True)
 
 
-def pv_locations_ragged(targets2d, threshold, integral_threshold, min_width):
+def pv_locations_ragged(
+    targets2d: ArrayLike,
+    threshold: RealScalar,
+    integral_threshold: RealScalar,
+    min_width: Integer,
+) -> tuple[Locations, NDArray[np.int64]]:
     """Bump locations of every row of `targets2d`, as one array and offsets.
 
     The scan of `pv_locations` (same definition, thresholds rounded to the

@@ -9,8 +9,11 @@ that call it run unchanged, faster.
 from __future__ import annotations
 
 import operator
+from collections.abc import Sequence
+from typing import Any, SupportsIndex
 
 import numpy as np
+from numpy.typing import NDArray
 
 from polyfast import mandelbrot
 
@@ -26,7 +29,9 @@ _INT64_MAX = np.iinfo(np.int64).max
 _BLOCK_POINTS = 1 << 18
 
 
-def _grid_rows(x, y, out):
+def _grid_rows(
+    x: NDArray[np.float64], y: NDArray[np.float64], out: NDArray[np.complex128]
+) -> NDArray[np.complex128]:
     """Rows ``y`` of the notebook's ``c = x + y*1j``, written into ``out``.
 
     Assigning the real and imaginary parts gives the same bits as the
@@ -39,9 +44,45 @@ def _grid_rows(x, y, out):
     return out
 
 
-def _counts(size, maxiter, shift):
+def _size(func: str, size: object) -> tuple[int, int]:
+    """``(nx, ny)`` from `size`: a sequence of exactly two non-negative integers."""
+    if isinstance(size, (str, bytes)) or not hasattr(size, "__len__") or not hasattr(
+        size, "__getitem__"
+    ):
+        raise TypeError(
+            f"{func}() argument 'size' must be a sequence (nx, ny) of two integers, "
+            f"not {type(size).__name__}"
+        )
+    if len(size) != 2:
+        raise ValueError(
+            f"{func}() argument 'size' must be (nx, ny), two integers, got {len(size)} items"
+        )
+    try:
+        nx, ny = operator.index(size[0]), operator.index(size[1])
+    except TypeError:
+        raise TypeError(
+            f"{func}() argument 'size' must hold two integers, got {size!r}"
+        ) from None
+    if nx < 0 or ny < 0:
+        raise ValueError(f"{func}() argument 'size' must not be negative, got {size!r}")
+    if nx > _INT64_MAX or ny > _INT64_MAX:
+        raise ValueError(f"{func}() argument 'size' is too large: {size!r}")
+    return nx, ny
+
+
+def _iterations(func: str, iterations: object) -> int:
+    try:
+        return operator.index(iterations)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(
+            f"{func}() argument 'iterations' must be an integer, "
+            f"not {type(iterations).__name__}"
+        ) from None
+
+
+def _counts(size: tuple[int, int], maxiter: int, shift: int) -> NDArray[np.int64]:
     """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid."""
-    nx, ny = operator.index(size[0]), operator.index(size[1])
+    nx, ny = size
     x = np.linspace(-2, 2, nx)
     y = np.linspace(-2, 2, ny)
     counts = np.empty((ny, nx), dtype=np.int64)
@@ -57,7 +98,9 @@ def _counts(size, maxiter, shift):
     return counts
 
 
-def make_fractal(size, iterations):
+def make_fractal(
+    size: Sequence[SupportsIndex] | NDArray[np.integer[Any]], iterations: SupportsIndex
+) -> NDArray[np.int64]:
     """The notebook's NumPy fractal, ``make_fractal(size, iterations)``.
 
     Replaces the cell ``def make_fractal(size, iterations)`` under "Fractal
@@ -84,6 +127,14 @@ def make_fractal(size, iterations):
         Row ``i`` is ``y[i]``, column ``j`` is ``x[j]``.  Values run from 0
         (escaped at the first step) to ``iterations - 1`` (never escaped).
 
+    Raises
+    ------
+    TypeError
+        If `size` is not a sequence of two integers or `iterations` is not an
+        integer.
+    ValueError
+        If `size` does not have two items or has a negative one.
+
     See Also
     --------
     make_fractal_nb : The notebook's loop version (one more count per point).
@@ -109,13 +160,16 @@ def make_fractal(size, iterations):
     >>> make_fractal((500, 500), 50).shape
     (500, 500)
     """
-    iterations = operator.index(iterations)
-    if iterations <= 0:
-        return np.zeros((size[1], size[0]), dtype=np.int64)
-    return _counts(size, iterations + 1, 2)
+    nx, ny = _size("make_fractal", size)
+    count = _iterations("make_fractal", iterations)
+    if count <= 0:
+        return np.zeros((ny, nx), dtype=np.int64)
+    return _counts((nx, ny), count + 1, 2)
 
 
-def make_fractal_nb(size, iterations):
+def make_fractal_nb(
+    size: Sequence[SupportsIndex] | NDArray[np.integer[Any]], iterations: SupportsIndex
+) -> NDArray[np.int64]:
     """The notebook's loop fractal, ``make_fractal_nb(size, iterations)``.
 
     Replaces the cell ``def make_fractal_nb(size, iterations)`` under "Fractal
@@ -142,6 +196,14 @@ def make_fractal_nb(size, iterations):
         Row ``i`` is ``y[i]``, column ``j`` is ``x[j]``.  Values run from 0 to
         ``iterations - 1`` (never escaped).
 
+    Raises
+    ------
+    TypeError
+        If `size` is not a sequence of two integers or `iterations` is not an
+        integer.
+    ValueError
+        If `size` does not have two items or has a negative one.
+
     See Also
     --------
     make_fractal : The notebook's NumPy version.
@@ -163,7 +225,8 @@ def make_fractal_nb(size, iterations):
            [ 0,  2, 49,  1,  0],
            [ 0,  0,  0,  0,  0]])
     """
-    iterations = operator.index(iterations)
-    if iterations <= 0:
-        return np.zeros((size[1], size[0]), dtype=np.int64)
-    return _counts(size, iterations, 1)
+    nx, ny = _size("make_fractal_nb", size)
+    count = _iterations("make_fractal_nb", iterations)
+    if count <= 0:
+        return np.zeros((ny, nx), dtype=np.int64)
+    return _counts((nx, ny), count, 1)

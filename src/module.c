@@ -60,19 +60,87 @@ static PyObject *get_cpu_simd_level(PyObject *self, PyObject *unused)
     return PyUnicode_FromString(pf_simd_level_name(pf_cpu_best_simd_level()));
 }
 
+/* numpydoc docstrings; the first lines give the call signature (Argument Clinic
+ * style) so help() and inspect.signature show it. */
+#define SET_NUM_THREADS_DOC                                                       \
+    "set_num_threads(n, /)\n--\n\n"                                              \
+    "Use ``n`` threads (1 to 256) for large inputs.\n\n"                          \
+    "The pool is shared by every ufunc of polyfast and by the bump finder; small\n" \
+    "inputs always run on the calling thread. The initial value is\n"             \
+    "``POLYFAST_NUM_THREADS`` if set at import, else the CPUs this process may\n"  \
+    "use. Results do not depend on the thread count.\n\n"                         \
+    "Parameters\n----------\n"                                                    \
+    "n : int\n    Number of threads, from 1 to 256.\n\n"                          \
+    "Returns\n-------\nNone\n\n"                                                 \
+    "Raises\n------\n"                                                            \
+    "TypeError\n    If ``n`` is not an integer (a bool or float is refused).\n"    \
+    "ValueError\n    If ``n`` is outside 1 to 256.\n\n"                           \
+    "See Also\n--------\nget_num_threads\n\n"                                    \
+    "Examples\n--------\n"                                                        \
+    ">>> import polyfast\n"                                                      \
+    ">>> before = polyfast.get_num_threads()\n"                                  \
+    ">>> polyfast.set_num_threads(1)\n"                                          \
+    ">>> polyfast.get_num_threads()\n1\n"                                        \
+    ">>> polyfast.set_num_threads(before)\n"
+
+#define GET_NUM_THREADS_DOC                                                       \
+    "get_num_threads()\n--\n\n"                                                  \
+    "The number of threads large inputs are split over.\n\n"                      \
+    "Returns\n-------\nint\n    From 1 to 256; see `set_num_threads`.\n\n"       \
+    "Examples\n--------\n"                                                        \
+    ">>> import polyfast\n"                                                      \
+    ">>> 1 <= polyfast.get_num_threads() <= 256\nTrue\n"
+
+#define GET_SIMD_LEVEL_DOC                                                        \
+    "get_simd_level()\n--\n\n"                                                   \
+    "The SIMD level the loops use: 'scalar', 'avx2' or 'avx512'.\n\n"             \
+    "The best level the CPU supports, unless ``POLYFAST_SIMD`` lowered it at\n"    \
+    "import. Every level gives the same bits.\n\n"                                \
+    "Returns\n-------\nstr\n    'scalar', 'avx2' or 'avx512'.\n\n"               \
+    "See Also\n--------\nget_cpu_simd_level\n\n"                                 \
+    "Examples\n--------\n"                                                        \
+    ">>> import polyfast\n"                                                      \
+    ">>> polyfast.get_simd_level() in ('scalar', 'avx2', 'avx512')\nTrue\n"
+
+#define GET_CPU_SIMD_LEVEL_DOC                                                    \
+    "get_cpu_simd_level()\n--\n\n"                                               \
+    "The best SIMD level this CPU supports.\n\n"                                  \
+    "Returns\n-------\nstr\n    'scalar', 'avx2' or 'avx512'.\n\n"               \
+    "See Also\n--------\nget_simd_level\n\n"                                     \
+    "Examples\n--------\n"                                                        \
+    ">>> import polyfast\n"                                                      \
+    ">>> polyfast.get_cpu_simd_level() in ('scalar', 'avx2', 'avx512')\nTrue\n"
+
 static PyMethodDef core_methods[] = {
-    {"set_num_threads", set_num_threads, METH_O,
-     "set_num_threads(n, /)\n--\n\nUse ``n`` threads (1 to 256) for large inputs."},
-    {"get_num_threads", get_num_threads, METH_NOARGS,
-     "get_num_threads()\n--\n\nThe number of threads large inputs are split over."},
-    {"get_simd_level", get_simd_level, METH_NOARGS,
-     "get_simd_level()\n--\n\nThe SIMD level the loops use: 'scalar', 'avx2' or 'avx512'."},
-    {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS,
-     "get_cpu_simd_level()\n--\n\nThe best SIMD level this CPU supports."},
+    {"set_num_threads", set_num_threads, METH_O, SET_NUM_THREADS_DOC},
+    {"get_num_threads", get_num_threads, METH_NOARGS, GET_NUM_THREADS_DOC},
+    {"get_simd_level", get_simd_level, METH_NOARGS, GET_SIMD_LEVEL_DOC},
+    {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS, GET_CPU_SIMD_LEVEL_DOC},
     {"_find_bumps_ragged", pf_find_bumps_ragged, METH_VARARGS, PF_FIND_BUMPS_RAGGED_DOC},
     {"_sampler", pf_sampler_run, METH_VARARGS, PF_SAMPLER_DOC},
     {NULL, NULL, 0, NULL},
 };
+
+/*
+ * The only symbols of the extension visible to the dynamic linker besides
+ * PyInit__core: threadpoolctl's controller (polyfast/_threadpoolctl.py) finds
+ * this library among the loaded ones by its file name "_core.*" and tells it
+ * from other packages' "_core" modules by these names, then calls them through
+ * ctypes, as it does for OpenBLAS or OpenMP.  They touch no Python state.
+ */
+__attribute__((visibility("default"))) int polyfast_threadpool_get_num_threads(void)
+{
+    return pf_pool_get_threads();
+}
+
+__attribute__((visibility("default"))) int polyfast_threadpool_set_num_threads(int n)
+{
+    if (n < 1)
+        n = 1;
+    if (n > PF_MAX_THREADS)
+        n = PF_MAX_THREADS;
+    return pf_pool_set_threads(n);
+}
 
 static struct PyModuleDef core_module = {
     PyModuleDef_HEAD_INIT,

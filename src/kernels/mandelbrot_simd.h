@@ -419,7 +419,9 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     const int64_t m0 = n > 0 ? pf_mb_maxiter(&io, 0) : 0;
     const int fast = io.cs == 2 * (intptr_t)sizeof(PF_MB_T) && io.ms == 0 && m0 >= 2 &&
                      m0 <= PF_MB_ITMAX;
-    const int64_t mlast = m0 - 1;
+    /* Only the quick refill uses it; computed only then, since m0 - 1
+     * overflows (undefined behaviour) for maxiter == INT64_MIN. */
+    const int64_t mlast = fast ? m0 - 1 : 0;
     const intptr_t last_whole = n - PF_MB_LANES;
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)

@@ -1,0 +1,52 @@
+"""A short tour of every public function: the valgrind stage's workload.
+
+Small inputs, a few threads, the error paths and a fork, so memcheck sees the
+ufunc loops (serial and threaded), the gufunc core-dimension code, the ragged
+bump finder, the thread pool and the Python wrappers in a few seconds.
+"""
+
+import os
+
+import numpy as np
+
+import polyfast
+from polyfast.notebook import make_fractal, make_fractal_nb
+
+polyfast.set_num_threads(2)
+rng = np.random.default_rng(0)
+x = rng.normal(size=70_000)  # above poly8's parallel threshold
+assert np.allclose(polyfast.poly8(x[:100]), sum(x[:100] ** k for k in range(1, 9)))
+polyfast.poly8(x)
+polyfast.poly8(x.astype(np.float32)[::-3])
+polyfast.poly8(x[:1000].astype(np.complex128) * 0.5j)
+polyfast.polyval(x, [1.0, 2.0, 3.0])
+polyfast.polyval(x[:10], np.empty(0))
+z = np.linspace(-2, 1, 64)[None, :] + 1j * np.linspace(-1.5, 1.5, 64)[:, None]
+polyfast.mandelbrot(z, 30)
+polyfast.mandelbrot(z.astype(np.complex64), 30)
+t = np.where(rng.random((300, 300)) < 0.3, rng.random((300, 300)) * 3, 0.0)
+loc, count = polyfast.find_bumps(t, 0.5, 1.0, 2)
+rows = polyfast.pv_locations(t, 0.5, 1.0, 2)
+values, offsets = polyfast.pv_locations_ragged(t.astype(np.float32), 0.5, 1.0, 2)
+assert [len(r) for r in rows] == count.tolist() == np.diff(offsets).tolist()
+polyfast.pv_locations(t[0], 0.5, 1.0, 2)
+make_fractal((40, 30), 20)
+make_fractal_nb((40, 30), 20)
+for bad in (lambda: polyfast.pv_locations(None, 0.5, 1.0, 2),
+            lambda: polyfast.find_bumps(np.ones(5), 0.5, 1.0, 1,
+                                        out=(np.empty(2), np.empty((), np.int64))),
+            lambda: polyfast.set_num_threads(0),
+            lambda: make_fractal((5,), 10)):
+    try:
+        bad()
+    except (TypeError, ValueError):
+        pass
+    else:
+        raise AssertionError("no error")
+polyfast.show_config()
+pid = os.fork()
+if pid == 0:
+    polyfast.poly8(x)
+    os._exit(0)
+assert os.waitpid(pid, 0)[1] == 0
+print("smoke ok")

@@ -1,0 +1,469 @@
+/*
+ * Randomized differential fuzz driver for polyfast's C kernels, built with
+ * gcc -fsanitize=address,undefined by .ci/fuzz.sh (no clang/libFuzzer needed).
+ *
+ * Each iteration draws a random case and checks it against a plain reference
+ * written here, at every SIMD level the CPU has:
+ *
+ *   bumps   pf_bumps_scan_f32/_f64 (the bump finder's scan): random lengths
+ *           (0 .. a few thousand), element strides (contiguous, strided,
+ *           negative), values from a palette of runs, NaN, +-inf, subnormals,
+ *           huge values, random thresholds, min_width (including extremes)
+ *           and output capacity `cap` from 0 to the maximum.  The count and
+ *           every written location must equal the reference's, nothing past
+ *           `cap` may be written (guard values), and operands are allocated
+ *           to their exact extent so ASan reports any read or write outside.
+ *   gufunc  the find_bumps and polyval gufunc kernels with random outer
+ *           counts, core dimensions (n, m >= (n+1)/2 as process_core_dims
+ *           enforces; ncoef including 0), outer and core strides (zero,
+ *           negative), against the scan / Horner reference.
+ *   poly8 / mandelbrot  every SIMD level against the scalar kernel, bit for
+ *           bit, at random lengths, strides and misaligned starts.
+ *
+ * Usage: fuzz_kernels SECONDS [SEED]  - runs for SECONDS, prints iterations.
+ *        fuzz_kernels 0 SEED ITER     - replays iteration ITER of SEED.
+ * On a mismatch it prints the seed and iteration and aborts, which .ci/fuzz.sh
+ * reports; a sanitizer report aborts the same way.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernels/bumps.h"
+#include "kernels/mandelbrot.h"
+#include "kernels/poly.h"
+#include "runtime/cpu_features.h"
+
+static uint64_t rng_state;
+
+static uint64_t next_u64(void)
+{ /* splitmix64 */
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static intptr_t rnd(intptr_t lo, intptr_t hi) /* inclusive */
+{
+    return lo + (intptr_t)(next_u64() % (uint64_t)(hi - lo + 1));
+}
+
+static double unit(void) { return (double)(next_u64() >> 11) / 9007199254740992.0; }
+
+static const double palette[] = {0.0, -0.0, 0.3, 0.5, 1.0, 2.5, -1.0, 1e-310, 5e-324,
+                                 1e300, -1e300, 3.0e38, 1e-40, 7.0, 0.49999997};
+
+static double draw_value(void)
+{
+    switch (rnd(0, 9)) {
+    case 0: return NAN;
+    case 1: return rnd(0, 1) ? INFINITY : -INFINITY;
+    case 2: case 3: return palette[rnd(0, sizeof palette / sizeof palette[0] - 1)];
+    case 4: return (unit() - 0.5) * 10.0;
+    default: return 0.0; /* the background between bumps */
+    }
+}
+
+static int level_available[PF_SIMD_NLEVELS];
+
+static const pf_bumps_scan_f32_fn scan32[] = {pf_bumps_scan_f32_scalar, pf_bumps_scan_f32_avx2,
+                                              pf_bumps_scan_f32_avx512};
+static const pf_bumps_scan_f64_fn scan64[] = {pf_bumps_scan_f64_scalar, pf_bumps_scan_f64_avx2,
+                                              pf_bumps_scan_f64_avx512};
+static const pf_kernel_fn find32[] = {pf_find_bumps_f32_scalar, pf_find_bumps_f32_avx2,
+                                      pf_find_bumps_f32_avx512};
+static const pf_kernel_fn find64[] = {pf_find_bumps_f64_scalar, pf_find_bumps_f64_avx2,
+                                      pf_find_bumps_f64_avx512};
+static const pf_kernel_fn polyval64[] = {pf_polyval_f64_scalar, pf_polyval_f64_avx2,
+                                         pf_polyval_f64_avx512};
+static const pf_kernel_fn polyval32[] = {pf_polyval_f32_scalar, pf_polyval_f32_avx2,
+                                         pf_polyval_f32_avx512};
+static const pf_kernel_fn poly8_64[] = {pf_poly8_f64_scalar, pf_poly8_f64_avx2,
+                                        pf_poly8_f64_avx512};
+static const pf_kernel_fn poly8_32[] = {pf_poly8_f32_scalar, pf_poly8_f32_avx2,
+                                        pf_poly8_f32_avx512};
+static const pf_kernel_fn mandel128[] = {pf_mandelbrot_c128_scalar, pf_mandelbrot_c128_avx2,
+                                         pf_mandelbrot_c128_avx512};
+static const pf_kernel_fn mandel64[] = {pf_mandelbrot_c64_scalar, pf_mandelbrot_c64_avx2,
+                                        pf_mandelbrot_c64_avx512};
+
+static uint64_t current_seed, current_iter;
+
+#define FAIL(...)                                                              \
+    do {                                                                       \
+        fprintf(stderr, "fuzz_kernels: MISMATCH seed=%llu iter=%llu: ",        \
+                (unsigned long long)current_seed, (unsigned long long)current_iter); \
+        fprintf(stderr, __VA_ARGS__);                                          \
+        fputc('\n', stderr);                                                   \
+        abort();                                                               \
+    } while (0)
+
+/* An operand of `count` items of `item` bytes, `stride` bytes apart (any sign,
+ * or 0), allocated to its exact extent; returns the pointer to item 0. */
+typedef struct { char *alloc; char *base; } operand;
+
+static operand make_operand(intptr_t count, intptr_t stride, size_t item)
+{
+    operand op;
+    const intptr_t span = count > 0 ? (count - 1) * (stride < 0 ? -stride : stride) : 0;
+    const size_t bytes = count > 0 ? (size_t)span + item : 1;
+    op.alloc = malloc(bytes);
+    if (op.alloc == NULL)
+        abort();
+    memset(op.alloc, 0x7f, bytes);
+    op.base = stride < 0 ? op.alloc + span : op.alloc;
+    return op;
+}
+
+/* The notebook's scan in its simplest form, sums in double. */
+static intptr_t reference_scan(const double *x, intptr_t len, double thr, double ithr,
+                               int64_t min_width, double *out)
+{
+    intptr_t count = 0;
+    int64_t state = 0;
+    double integral = 0.0, weighted = 0.0;
+    for (intptr_t i = 0; i < len; i++) {
+        if (x[i] >= thr) {
+            state++;
+            integral += x[i];
+            weighted += (double)i * x[i];
+        }
+        if ((x[i] < thr || i == len - 1) && state > 0) {
+            if (state >= min_width && integral >= ithr)
+                out[count++] = weighted / integral;
+            state = 0;
+            integral = weighted = 0.0;
+        }
+    }
+    return count;
+}
+
+static int same_bits64(double a, double b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
+static int same_bits32(float a, float b) { return memcmp(&a, &b, sizeof a) == 0 || (isnan(a) && isnan(b)); }
+
+static intptr_t draw_len(void)
+{
+    switch (rnd(0, 7)) {
+    case 0: return rnd(0, 3);
+    case 1: return rnd(0, 4000);
+    default: return rnd(0, 200);
+    }
+}
+
+static intptr_t draw_stride(size_t item)
+{
+    switch (rnd(0, 5)) {
+    case 0: return -(intptr_t)item * rnd(1, 3);
+    case 1: return (intptr_t)item * rnd(2, 4);
+    default: return (intptr_t)item;
+    }
+}
+
+static int64_t draw_width(void)
+{
+    switch (rnd(0, 9)) {
+    case 0: return INT64_MAX;
+    case 1: return INT64_MIN;
+    case 2: return (int64_t)rnd(-5, 0);
+    default: return (int64_t)rnd(1, 6);
+    }
+}
+
+static void fuzz_bumps(void)
+{
+    const int f32 = (int)rnd(0, 1);
+    const size_t item = f32 ? sizeof(float) : sizeof(double);
+    const intptr_t len = draw_len();
+    const intptr_t stride = draw_stride(item);
+    double *values = malloc(sizeof(double) * (size_t)(len + 1));
+    /* runs: a value repeated a few times, so bumps are common */
+    for (intptr_t i = 0; i < len;) {
+        const double v = draw_value();
+        for (intptr_t r = rnd(1, 6); r > 0 && i < len; r--)
+            values[i++] = rnd(0, 7) ? v : draw_value();
+    }
+    operand row = make_operand(len, stride, item);
+    for (intptr_t i = 0; i < len; i++) {
+        if (f32) {
+            float v = (float)values[i];
+            memcpy(row.base + i * stride, &v, sizeof v);
+            values[i] = v; /* the reference sees the rounded values */
+        } else {
+            memcpy(row.base + i * stride, &values[i], sizeof(double));
+        }
+    }
+    double thr = rnd(0, 3) ? palette[rnd(0, 6)] : draw_value();
+    double ithr = rnd(0, 3) ? (double)rnd(-1, 4) : draw_value();
+    if (f32) { /* the thresholds arrive in the targets' dtype */
+        thr = (double)(float)thr;
+        ithr = (double)(float)ithr;
+    }
+    const int64_t min_width = draw_width();
+    double *expected = malloc(sizeof(double) * (size_t)(pf_bumps_max_count(len) + 1));
+    const intptr_t want = reference_scan(values, len, thr, ithr, min_width, expected);
+    if (want > pf_bumps_max_count(len))
+        FAIL("reference found %zd bumps in %zd items", (ssize_t)want, (ssize_t)len);
+
+    const intptr_t cap = rnd(0, 3) ? pf_bumps_max_count(len) : rnd(0, want);
+    const intptr_t out_stride = (intptr_t)item * rnd(1, 2);
+    for (int level = 0; level < PF_SIMD_NLEVELS; level++) {
+        if (!level_available[level])
+            continue;
+        /* cap items plus one guard item that must stay untouched */
+        operand out = make_operand(cap + 1, out_stride, item);
+        const intptr_t got = f32 ? scan32[level](row.base, len, stride, (float)thr, (float)ithr,
+                                                 min_width, cap ? out.base : NULL, out_stride, cap)
+                                 : scan64[level](row.base, len, stride, thr, ithr, min_width,
+                                                 cap ? out.base : NULL, out_stride, cap);
+        if (got != want)
+            FAIL("bumps level %d f32=%d len=%zd stride=%zd: count %zd, expected %zd", level, f32,
+                 (ssize_t)len, (ssize_t)stride, (ssize_t)got, (ssize_t)want);
+        const intptr_t written = got < cap ? got : cap;
+        for (intptr_t k = 0; k < written; k++) {
+            int ok;
+            if (f32) {
+                float v;
+                memcpy(&v, out.base + k * out_stride, sizeof v);
+                ok = same_bits32(v, (float)expected[k]);
+            } else {
+                double v;
+                memcpy(&v, out.base + k * out_stride, sizeof v);
+                ok = same_bits64(v, expected[k]);
+            }
+            if (!ok)
+                FAIL("bumps level %d f32=%d: location %zd differs", level, f32, (ssize_t)k);
+        }
+        for (intptr_t k = written; k <= cap; k++)
+            for (size_t b = 0; b < item; b++)
+                if ((unsigned char)out.base[k * out_stride + (intptr_t)b] != 0x7f)
+                    FAIL("bumps level %d: wrote past the count/cap at item %zd", level, (ssize_t)k);
+        free(out.alloc);
+    }
+    free(row.alloc);
+    free(values);
+    free(expected);
+}
+
+/* find_bumps kernel: n outer rows, core dims {len, m}, random strides. */
+static void fuzz_find_bumps(void)
+{
+    const int f32 = (int)rnd(0, 1);
+    const size_t item = f32 ? sizeof(float) : sizeof(double);
+    const intptr_t nrows = rnd(0, 5), len = rnd(0, 60);
+    const intptr_t m = pf_bumps_max_count(len) + (rnd(0, 3) ? 0 : rnd(1, 3));
+    const intptr_t core_in = draw_stride(item), core_out = draw_stride(item);
+    /* outer strides: rows of `len` items packed, or broadcast (0) */
+    const intptr_t in_span = len > 0 ? len * (core_in < 0 ? -core_in : core_in) : (intptr_t)item;
+    const intptr_t out_span = m > 0 ? m * (core_out < 0 ? -core_out : core_out) : (intptr_t)item;
+    const intptr_t s_in = rnd(0, 4) ? in_span : 0;
+    const intptr_t s_thr = rnd(0, 1) ? (intptr_t)item : 0, s_w = rnd(0, 1) ? 8 : 0;
+    const intptr_t s_loc = out_span, s_cnt = 8;
+    const intptr_t total_in = nrows > 0 ? (nrows - 1) * s_in + in_span : 1;
+    char *in = malloc((size_t)total_in);
+    char *thr = malloc(item * (size_t)(nrows + 1)), *ithr = malloc(item * (size_t)(nrows + 1));
+    int64_t *width = malloc(8 * (size_t)(nrows + 1));
+    const intptr_t total_out = nrows > 0 ? nrows * out_span : 1;
+    char *loc = malloc((size_t)total_out);
+    int64_t *cnt = malloc(8 * (size_t)(nrows + 1));
+    memset(in, 0, (size_t)total_in);
+    /* row r item i lives at in + r*s_in + (core_in < 0 ? (len-1-i) : i)*|core_in| */
+    const intptr_t in_first = core_in < 0 ? (len - 1) * -core_in : 0;
+    const intptr_t out_first = core_out < 0 ? (m - 1) * -core_out : 0;
+    for (intptr_t r = 0; r < nrows; r++) {
+        for (intptr_t i = 0; i < len; i++) {
+            double v = rnd(0, 2) ? 0.0 : draw_value();
+            char *p = in + r * s_in + in_first + i * core_in;
+            if (f32) { float f = (float)v; memcpy(p, &f, 4); } else memcpy(p, &v, 8);
+        }
+        double t = palette[rnd(0, 6)], it = (double)rnd(-1, 3);
+        if (f32) { float a = (float)t, b = (float)it; memcpy(thr + r * item, &a, 4); memcpy(ithr + r * item, &b, 4); }
+        else { memcpy(thr + r * item, &t, 8); memcpy(ithr + r * item, &it, 8); }
+        width[r] = draw_width();
+    }
+    const intptr_t core_dims[2] = {len, m};
+    const intptr_t steps[8] = {s_in, s_thr, s_thr, s_w, s_loc, s_cnt, core_in, core_out};
+    for (int level = 0; level < PF_SIMD_NLEVELS; level++) {
+        if (!level_available[level])
+            continue;
+        char *args[6] = {in + in_first, thr, ithr, (char *)width, loc + out_first, (char *)cnt};
+        (f32 ? find32 : find64)[level](args, nrows, core_dims, steps, 0);
+        for (intptr_t r = 0; r < nrows; r++) {
+            double row[64], expected[64];
+            const intptr_t rr = s_in ? r : 0, rt = s_thr ? r : 0, rw = s_w ? r : 0;
+            double t, it;
+            for (intptr_t i = 0; i < len; i++) {
+                const char *p = in + rr * s_in + in_first + i * core_in;
+                if (f32) { float f; memcpy(&f, p, 4); row[i] = f; } else memcpy(&row[i], p, 8);
+            }
+            if (f32) { float a, b; memcpy(&a, thr + rt * item, 4); memcpy(&b, ithr + rt * item, 4); t = a; it = b; }
+            else { memcpy(&t, thr + rt * item, 8); memcpy(&it, ithr + rt * item, 8); }
+            const intptr_t want = reference_scan(row, len, t, it, width[rw], expected);
+            if (cnt[r] != want)
+                FAIL("find_bumps level %d row %zd: count %lld, expected %zd", level, (ssize_t)r,
+                     (long long)cnt[r], (ssize_t)want);
+            for (intptr_t j = 0; j < m; j++) {
+                const char *p = loc + r * s_loc + out_first + j * core_out;
+                double v;
+                if (f32) { float f; memcpy(&f, p, 4); v = f; } else memcpy(&v, p, 8);
+                const double e = j < want ? (f32 ? (double)(float)expected[j] : expected[j]) : NAN;
+                if (!same_bits64(v, e))
+                    FAIL("find_bumps level %d row %zd: location %zd differs", level, (ssize_t)r, (ssize_t)j);
+            }
+        }
+    }
+    free(in); free(thr); free(ithr); free(width); free(loc); free(cnt);
+}
+
+/* polyval kernel: (),(n)->() with ncoef >= 0 and any coefficient stride. */
+static void fuzz_polyval(void)
+{
+    const int f32 = (int)rnd(0, 1);
+    const size_t item = f32 ? sizeof(float) : sizeof(double);
+    const intptr_t n = rnd(0, 70), ncoef = rnd(0, 3) ? rnd(0, 9) : 0;
+    const intptr_t ccore = rnd(0, 4) ? draw_stride(item) : 0;
+    const intptr_t xs = rnd(0, 4) ? draw_stride(item) : 0;
+    const intptr_t cspan = ncoef > 0 ? ncoef * (ccore < 0 ? -ccore : ccore) : 0;
+    const intptr_t cs = rnd(0, 1) ? (cspan > 0 ? cspan : (intptr_t)item) : 0;
+    operand x = make_operand(n, xs, item);
+    operand out0 = make_operand(n, (intptr_t)item, item);
+    const intptr_t crows = cs ? n : 1;
+    const intptr_t c_bytes = (crows > 0 ? (crows - 1) * cs : 0) + (cspan > 0 ? cspan : 1);
+    char *c = malloc((size_t)c_bytes + item);
+    for (intptr_t i = 0; i < n; i++) {
+        double v = unit() * 4 - 2;
+        if (f32) { float f = (float)v; memcpy(x.base + i * xs, &f, 4); } else memcpy(x.base + i * xs, &v, 8);
+    }
+    for (intptr_t b = 0; b + (intptr_t)item <= c_bytes; b += (intptr_t)item) {
+        double v = unit() * 4 - 2;
+        if (f32) { float f = (float)v; memcpy(c + b, &f, 4); } else memcpy(c + b, &v, 8);
+    }
+    const intptr_t c_first = ccore < 0 ? (ncoef - 1) * -ccore : 0;
+    const intptr_t core_dims[1] = {ncoef};
+    const intptr_t steps[4] = {xs, cs, (intptr_t)item, ccore};
+    for (int level = 0; level < PF_SIMD_NLEVELS; level++) {
+        if (!level_available[level])
+            continue;
+        operand out = make_operand(n, (intptr_t)item, item);
+        char *args[3] = {x.base, c + (ncoef > 0 ? c_first : 0), out.base};
+        (f32 ? polyval32 : polyval64)[level](args, n, core_dims, steps, 0);
+        for (intptr_t i = 0; i < n; i++) {
+            const char *ci = c + (ncoef > 0 ? c_first : 0) + i * cs;
+            double got, want;
+            if (f32) {
+                float xv, r;
+                memcpy(&xv, x.base + i * xs, 4);
+                PF_POLYVAL_HORNER(float, xv, ci, ccore, ncoef, r);
+                want = r;
+                float g;
+                memcpy(&g, out.base + i * (intptr_t)item, 4);
+                got = g;
+            } else {
+                double xv;
+                memcpy(&xv, x.base + i * xs, 8);
+                PF_POLYVAL_HORNER(double, xv, ci, ccore, ncoef, want);
+                memcpy(&got, out.base + i * (intptr_t)item, 8);
+            }
+            if (!same_bits64(got, want))
+                FAIL("polyval level %d f32=%d n=%zd ncoef=%zd: item %zd differs", level, f32,
+                     (ssize_t)n, (ssize_t)ncoef, (ssize_t)i);
+        }
+        free(out.alloc);
+    }
+    free(x.alloc); free(out0.alloc); free(c);
+}
+
+/* poly8 and mandelbrot: every level equals the scalar kernel bit for bit. */
+static void fuzz_elementwise(void)
+{
+    const int which = (int)rnd(0, 3); /* poly8 f64, poly8 f32, mandel c128, mandel c64 */
+    const size_t item = which == 0 ? 8 : which == 1 ? 4 : which == 2 ? 16 : 8;
+    const size_t out_item = which < 2 ? item : 8;
+    const intptr_t n = draw_len();
+    const intptr_t is = rnd(0, 4) ? (intptr_t)item : draw_stride(item);
+    const intptr_t os = rnd(0, 4) ? (intptr_t)out_item : draw_stride(out_item);
+    const intptr_t ms = rnd(0, 1) ? 0 : 8; /* maxiter broadcast or per item */
+    operand in = make_operand(n, is, item);
+    operand maxiter = make_operand(n, ms, 8);
+    for (intptr_t i = 0; i < n; i++) {
+        if (which < 2) {
+            double v = rnd(0, 5) ? unit() * 4 - 2 : draw_value();
+            if (which == 1) { float f = (float)v; memcpy(in.base + i * is, &f, 4); }
+            else memcpy(in.base + i * is, &v, 8);
+        } else {
+            double re = unit() * 3 - 2, im = unit() * 3 - 1.5;
+            if (!rnd(0, 9)) re = draw_value();
+            if (which == 3) { float p[2] = {(float)re, (float)im}; memcpy(in.base + i * is, p, 8); }
+            else { double p[2] = {re, im}; memcpy(in.base + i * is, p, 16); }
+        }
+        int64_t mi = rnd(0, 9) ? rnd(1, 60) : rnd(0, 4) ? rnd(-3, 2) : INT64_MIN;
+        memcpy(maxiter.base + i * ms, &mi, 8);
+    }
+    operand ref = make_operand(n, os, out_item);
+    const intptr_t steps2[2] = {is, os}, steps3[3] = {is, ms, os};
+    const pf_kernel_fn *table = which == 0 ? poly8_64 : which == 1 ? poly8_32
+                              : which == 2 ? mandel128 : mandel64;
+    for (int level = 0; level < PF_SIMD_NLEVELS; level++) {
+        if (!level_available[level])
+            continue;
+        operand out = level == 0 ? ref : make_operand(n, os, out_item);
+        char *args2[2] = {in.base, out.base}, *args3[3] = {in.base, maxiter.base, out.base};
+        if (which < 2)
+            table[level](args2, n, NULL, steps2, rnd(0, 1) ? PF_HINT_STREAM : 0u);
+        else
+            table[level](args3, n, NULL, steps3, 0u);
+        if (level > 0) {
+            for (intptr_t i = 0; i < n; i++)
+                if (memcmp(out.base + i * os, ref.base + i * os, out_item) != 0 &&
+                    !(which < 2 && (which == 0 ? isnan(*(double *)(void *)(out.base + i * os))
+                                               : isnan(*(float *)(void *)(out.base + i * os)))))
+                    FAIL("kernel %d level %d n=%zd is=%zd os=%zd: item %zd differs from scalar",
+                         which, level, (ssize_t)n, (ssize_t)is, (ssize_t)os, (ssize_t)i);
+            free(out.alloc);
+        }
+    }
+    free(ref.alloc); free(in.alloc); free(maxiter.alloc);
+}
+
+static void one_iteration(uint64_t seed, uint64_t iter)
+{
+    current_seed = seed;
+    current_iter = iter;
+    rng_state = seed * 0x100000001b3ull ^ iter * 0x9e3779b97f4a7c15ull;
+    switch (iter % 5) {
+    case 0: case 1: fuzz_bumps(); break;
+    case 2: fuzz_find_bumps(); break;
+    case 3: fuzz_polyval(); break;
+    default: fuzz_elementwise(); break;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    const double seconds = argc > 1 ? atof(argv[1]) : 10.0;
+    const uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : (uint64_t)time(NULL);
+    const pf_simd_level best = pf_cpu_best_simd_level();
+    for (int l = 0; l < PF_SIMD_NLEVELS; l++)
+        level_available[l] = l <= (int)best;
+    if (argc > 3) { /* replay one iteration */
+        one_iteration(seed, strtoull(argv[3], NULL, 10));
+        printf("replayed seed=%llu iter=%s: ok\n", (unsigned long long)seed, argv[3]);
+        return 0;
+    }
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t iter = 0;
+    double elapsed = 0.0;
+    do {
+        for (int k = 0; k < 256; k++, iter++)
+            one_iteration(seed, iter);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        elapsed = (double)(t.tv_sec - t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - t0.tv_nsec);
+    } while (elapsed < seconds);
+    printf("fuzz_kernels: seed=%llu levels=%s: %llu cases in %.1f s, no finding\n",
+           (unsigned long long)seed, pf_simd_level_name(best), (unsigned long long)iter, elapsed);
+    return 0;
+}

@@ -1,0 +1,397 @@
+"""The table of polyfast's public functions that the reliability sweeps iterate.
+
+One `Entry` per public name (``polyfast.__all__`` and ``polyfast.notebook``'s
+``__all__``).  Each sweep reads the fields it needs:
+
+* ``good``      valid calls (expressions): leak and refcount checks
+                (tests/test_leaks.py), the call counts of the report;
+* ``bad``       bad arguments and the exception each must raise
+                (tests/test_bad_inputs.py, each function's cases in one
+                subprocess);
+* ``work``      a call large enough to use the thread pool, deterministic:
+                threads, set_num_threads changes, fork and spawn
+                (tests/test_concurrency.py);
+* ``dask`` / ``xarray``  (expression on dask/xarray objects, NumPy
+                expression it must equal) or None with a reason in
+                ``not_applicable`` (tests/test_ecosystem.py).
+
+Hypothesis properties live in tests/test_properties.py, keyed by the same
+names (hypothesis is a test dependency; this module needs only NumPy so that
+spawned children and subprocesses import it cheaply).
+
+Expressions are strings evaluated in `namespace()`, so the same case runs in
+this process, in a subprocess or in a spawned worker.  Adding a public
+function (``norm_pdf``, ``sampler``) means adding one `Entry` here and one
+`Prop` in tests/test_properties.py; the coverage tests fail until both exist.
+
+Huge sizes: an operand or output that cannot be allocated raises NumPy's
+MemoryError ("Unable to allocate 728. TiB ..."), which the table accepts
+besides ValueError; a size that cannot even be represented raises ValueError.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+TYPE = ("TypeError",)
+VALUE = ("ValueError",)
+OVERFLOW = ("OverflowError",)
+# Out of memory for a representable but absurd size: NumPy's MemoryError has a
+# clear message; ValueError ("array is too big") for sizes past intp.
+HUGE = ("MemoryError", "ValueError")
+
+
+@dataclasses.dataclass(frozen=True)
+class Entry:
+    name: str                      # "poly8" or "notebook.make_fractal"
+    kind: str                      # "ufunc", "gufunc", "function", "config"
+    good: tuple[str, ...]          # valid calls, small (10**5 of them are made)
+    bad: tuple[tuple[str, tuple[str, ...]], ...]  # (call, accepted exceptions)
+    work: str | None = None        # deterministic call that uses the pool
+    dask: tuple[str, str] | None = None    # (dask expression, NumPy equivalent)
+    xarray: tuple[str, str] | None = None  # (xarray expression, NumPy equivalent)
+    not_applicable: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+def namespace() -> dict:
+    """The names the expressions use; fresh arrays on every call."""
+    import polyfast
+    import polyfast.notebook as notebook
+
+    rng = np.random.default_rng(2024)
+    t2 = np.where(rng.random((16, 200)) < 0.3, rng.random((16, 200)) * 3, 0.0)
+    big_t = np.where(rng.random((400, 1000)) < 0.3, rng.random((400, 1000)) * 3, 0.0)
+    x = rng.normal(size=1000)
+    ns = {
+        "np": np,
+        "polyfast": polyfast,
+        "notebook": notebook,
+        "X": x,
+        "X32": x.astype(np.float32),
+        "XS": x[::-3],
+        "OUT": np.empty(334),
+        "C": np.array([1.0, -0.5, 0.25, 2.0, -1.0]),
+        "Z": (np.linspace(-2, 1, 16)[None, :] + 1j * np.linspace(-1.5, 1.5, 16)[:, None]),
+        "T1": t2[0].astype(np.float32),
+        "T2": t2,
+        "NT": polyfast.get_num_threads(),
+        "BIG": rng.normal(size=300_000),
+        "BIGZ": (np.linspace(-2, 1, 300)[None, :]
+                 + 1j * np.linspace(-1.5, 1.5, 300)[:, None]),
+        "BIGT": big_t,
+        "OBJ": np.array([1.0, None], dtype=object),
+    }
+    return ns
+
+
+ENTRIES: tuple[Entry, ...] = (
+    Entry(
+        name="poly8",
+        kind="ufunc",
+        good=("polyfast.poly8(X)", "polyfast.poly8(XS, out=OUT)", "polyfast.poly8(X32[::2])"),
+        bad=(
+            ("polyfast.poly8(None)", TYPE),
+            ("polyfast.poly8('abc')", TYPE),
+            ("polyfast.poly8(OBJ)", TYPE),
+            ("polyfast.poly8([[1.0, 2.0], [1.0]])", VALUE),
+            ("polyfast.poly8()", TYPE),
+            ("polyfast.poly8(X, X, X)", TYPE),
+            ("polyfast.poly8(np.ones(3), out=np.ones(4))", VALUE),
+            ("polyfast.poly8(np.ones(3), out=np.ones(3, dtype=np.int64))", TYPE),
+            ("polyfast.poly8(np.ones(3), out=np.ones(3)[::-1])", ()),  # valid: reversed out
+            ("polyfast.poly8(np.ones(3), out=np.broadcast_to(np.ones(1), (3,)))", VALUE),
+            ("polyfast.poly8(np.ones(3), dtype=np.int64)", TYPE),
+            ("polyfast.poly8(np.ones(3), casting='bogus')", VALUE),
+            ("polyfast.poly8(np.ones(3), order='Q')", VALUE),
+            ("polyfast.poly8(np.ones(3), where=np.ones(4, dtype=bool))", VALUE),
+            ("polyfast.poly8(np.ones(3), bogus=1)", TYPE),
+            ("polyfast.poly8(np.arange(3))", ()),  # valid: ints cast to float64
+            ("polyfast.poly8(np.ones(3, dtype='M8[s]'))", TYPE),
+            ("polyfast.poly8(np.broadcast_to(1.0, (10**7, 10**7)))", HUGE),
+            ("polyfast.poly8.reduce(np.ones(3))", VALUE),
+            ("polyfast.poly8(np.full(3, np.nan))", ()),  # valid: non-finite inputs
+        ),
+        work="polyfast.poly8(BIG)",
+        dask=("polyfast.poly8(da.from_array(BIG, chunks=70_000))", "polyfast.poly8(BIG)"),
+        xarray=("polyfast.poly8(DA)", "polyfast.poly8(DA.values)"),
+    ),
+    Entry(
+        name="polyval",
+        kind="gufunc",
+        good=("polyfast.polyval(X, C)", "polyfast.polyval(X32, C.astype(np.float32))",
+              "polyfast.polyval(XS, C[::-1])"),
+        bad=(
+            ("polyfast.polyval(None, C)", TYPE),
+            ("polyfast.polyval(X, None)", TYPE),
+            ("polyfast.polyval(X, OBJ)", TYPE),
+            ("polyfast.polyval('a', C)", TYPE),
+            ("polyfast.polyval(X)", TYPE),
+            ("polyfast.polyval(1.0, 1.0)", VALUE),  # c needs a core dimension
+            ("polyfast.polyval(np.ones(3), np.ones((2, 3)))", VALUE),
+            ("polyfast.polyval(1.0, [1.0, 2.0], axes=[(), (5,), ()])", VALUE),
+            ("polyfast.polyval(1.0, [1.0, 2.0], axes=[(), (-7,), ()])", VALUE),
+            ("polyfast.polyval(1.0, [1.0, 2.0], axes=[(0,), (0,), ()])", VALUE),
+            ("polyfast.polyval(np.ones(3), C, out=np.ones(2))", VALUE),
+            ("polyfast.polyval(np.ones(3), C, out=np.ones(3, dtype=np.int32))", TYPE),
+            ("polyfast.polyval(1.0, [[1.0, 2.0], [1.0]])", VALUE),
+            ("polyfast.polyval(np.broadcast_to(1.0, (10**7, 10**7)), C)", HUGE),
+            ("polyfast.polyval(X, np.empty(0))", ()),  # valid: n == 0 gives 0
+            ("polyfast.polyval(np.inf, [np.nan, np.inf])", ()),  # valid: non-finite
+        ),
+        work="polyfast.polyval(BIG, C)",
+        dask=("polyfast.polyval(da.from_array(BIG, chunks=70_000), C)",
+              "polyfast.polyval(BIG, C)"),
+        xarray=("xr.apply_ufunc(polyfast.polyval, DA, DC, input_core_dims=[[], ['k']], "
+                "dask='parallelized', output_dtypes=[float])",
+                "polyfast.polyval(DA.values, DC.values)"),
+    ),
+    Entry(
+        name="mandelbrot",
+        kind="ufunc",
+        good=("polyfast.mandelbrot(Z, 20)", "polyfast.mandelbrot(Z.astype(np.complex64), 20)",
+              "polyfast.mandelbrot(Z.T, np.arange(16))"),
+        bad=(
+            ("polyfast.mandelbrot(None, 10)", TYPE),
+            ("polyfast.mandelbrot(Z, None)", TYPE),
+            ("polyfast.mandelbrot(Z, 10.5)", TYPE),
+            ("polyfast.mandelbrot(Z, np.nan)", TYPE),
+            ("polyfast.mandelbrot(Z, np.inf)", TYPE),
+            ("polyfast.mandelbrot(Z, 2**70)", OVERFLOW),
+            ("polyfast.mandelbrot(Z, 'a')", TYPE),
+            ("polyfast.mandelbrot(OBJ, 10)", TYPE),
+            ("polyfast.mandelbrot(Z)", TYPE),
+            ("polyfast.mandelbrot(Z, np.ones(3, dtype=np.int64))", VALUE),
+            ("polyfast.mandelbrot(Z, 10, out=np.ones(Z.shape, dtype=bool))", TYPE),
+            ("polyfast.mandelbrot(np.broadcast_to(0j, (10**7, 10**7)), 1)", HUGE),
+            ("polyfast.mandelbrot(complex(np.nan, np.inf), 10)", ()),  # valid: non-finite c
+            ("polyfast.mandelbrot(Z, -5)", ()),  # valid: maxiter < 1 gives 0
+        ),
+        work="polyfast.mandelbrot(BIGZ, 60)",
+        dask=("polyfast.mandelbrot(da.from_array(BIGZ, chunks=(100, 150)), 60)",
+              "polyfast.mandelbrot(BIGZ, 60)"),
+        xarray=("polyfast.mandelbrot(DZ, 30)", "polyfast.mandelbrot(DZ.values, 30)"),
+    ),
+    Entry(
+        name="find_bumps",
+        kind="gufunc",
+        good=("polyfast.find_bumps(T2, 0.5, 1.0, 2)", "polyfast.find_bumps(T1, 0.5, 1.0, 2)",
+              "polyfast.find_bumps(T2.T, 0.5, 1.0, 2, axes=[(0,), (), (), (), (0,), ()])"),
+        bad=(
+            ("polyfast.find_bumps(None, 0.5, 1.0, 1)", TYPE),
+            ("polyfast.find_bumps(T2, None, 1.0, 1)", TYPE),
+            ("polyfast.find_bumps(T2, 0.5, 1.0, 1.5)", TYPE),
+            ("polyfast.find_bumps(T2, 0.5, 1.0, None)", TYPE),
+            ("polyfast.find_bumps(OBJ, 0.5, 1.0, 1)", TYPE),
+            ("polyfast.find_bumps(1.0, 0.5, 1.0, 1)", VALUE),
+            ("polyfast.find_bumps(T2, 0.5, 1.0)", TYPE),
+            ("polyfast.find_bumps(T2, np.ones(3), 1.0, 1)", VALUE),
+            ("polyfast.find_bumps(np.ones(5), 0.5, 1.0, 1, "
+             "out=(np.empty(2), np.empty((), np.int64)))", VALUE),
+            ("polyfast.find_bumps(np.ones(5), 0.5, 1.0, 1, "
+             "out=(np.empty(3, dtype=np.int64), np.empty((), np.int64)))", TYPE),
+            ("polyfast.find_bumps(np.ones(5), 0.5, 1.0, 1, out=(np.empty(3),))", VALUE),
+            ("polyfast.find_bumps(T2, 0.5, 1.0, 1, axes=[(9,), (), (), (), (0,), ()])", VALUE),
+            ("polyfast.find_bumps(T2, 0.5, 1.0, 2**70)", OVERFLOW),
+            ("polyfast.find_bumps(np.broadcast_to(np.float64(1), (2**40,)), 0.5, 0.0, 1)",
+             HUGE),
+            ("polyfast.find_bumps(np.empty((3, 0)), 0.5, 1.0, 1)", ()),  # valid: n == 0
+            ("polyfast.find_bumps(T2, np.nan, np.inf, -1)", ()),  # valid: non-finite
+        ),
+        work="polyfast.find_bumps(BIGT, 0.5, 1.0, 2)",
+        # dask cannot size the output core dimension m itself: the README recipe.
+        dask=("find_bumps_dask(da.from_array(BIGT, chunks=(100, 250)), 0.5, 1.0, 2)",
+              "polyfast.find_bumps(BIGT, 0.5, 1.0, 2)"),
+        xarray=("xr.apply_ufunc(polyfast.find_bumps, DT, 0.5, 1.0, 2, "
+                "input_core_dims=[['bin'], [], [], []], output_core_dims=[['bump'], []], "
+                "dask='parallelized', output_dtypes=[float, np.int64], "
+                "dask_gufunc_kwargs={'output_sizes': {'bump': 100}})",
+                "polyfast.find_bumps(DT.values, 0.5, 1.0, 2)"),
+    ),
+    Entry(
+        name="pv_locations",
+        kind="function",
+        good=("polyfast.pv_locations(T1, 0.5, 1.0, 2)", "polyfast.pv_locations(T2, 0.5, 1.0, 2)",
+              "polyfast.pv_locations(T2[0].tolist(), 0.5, 1.0, 2)"),
+        bad=(
+            ("polyfast.pv_locations(None, 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations('abc', 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(b'abc', 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(OBJ, 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(np.ones(3, dtype=complex), 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(np.float32(1), 0.5, 1.0, 2)", VALUE),
+            ("polyfast.pv_locations(np.ones((2, 2, 2)), 0.5, 1.0, 2)", VALUE),
+            ("polyfast.pv_locations([[1.0, 2.0], [1.0]], 0.5, 1.0, 2)", VALUE),
+            ("polyfast.pv_locations(T1, None, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(T1, 'a', 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(T1, np.ones(2), 1.0, 2)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1j, 2)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, 2.0)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, True)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, None)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, np.ones(2, dtype=int))", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0)", TYPE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, 2, 3)", TYPE),
+            ("polyfast.pv_locations(np.broadcast_to(np.float32(0), (2**50, 1)), 0.5, 0.0, 1)",
+             HUGE),
+            ("polyfast.pv_locations(T1, 0.5, 1.0, 2**100)", ()),   # valid: clipped
+            ("polyfast.pv_locations(T1, 0.5, 1.0, -2**100)", ()),  # valid: clipped
+            ("polyfast.pv_locations(T1, np.nan, np.inf, 2)", ()),  # valid: finds nothing
+            ("polyfast.pv_locations(T1, 1e300, -1e300, 2)", ()),   # valid: inf in float32
+            ("polyfast.pv_locations(np.empty(0), 0.5, 1.0, 2)", ()),
+            ("polyfast.pv_locations(np.empty((0, 5)), 0.5, 1.0, 2)", ()),
+        ),
+        work="polyfast.pv_locations(BIGT, 0.5, 1.0, 2)",
+        dask=("pv_locations_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
+              "polyfast.pv_locations(BIGT, 0.5, 1.0, 2)"),
+        not_applicable={"xarray": "returns a list of ragged arrays, no labelled result"},
+    ),
+    Entry(
+        name="pv_locations_ragged",
+        kind="function",
+        good=("polyfast.pv_locations_ragged(T2, 0.5, 1.0, 2)",
+              "polyfast.pv_locations_ragged(T2[::2, ::-1].astype(np.float32), 0.5, 1.0, 2)"),
+        bad=(
+            ("polyfast.pv_locations_ragged(None, 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations_ragged(OBJ.reshape(1, 2), 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations_ragged(T1, 0.5, 1.0, 2)", VALUE),  # 1-D
+            ("polyfast.pv_locations_ragged(np.ones((2, 2, 2)), 0.5, 1.0, 2)", VALUE),
+            ("polyfast.pv_locations_ragged(T2, [0.5], 1.0, 2)", TYPE),
+            ("polyfast.pv_locations_ragged(T2, 0.5, None, 2)", TYPE),
+            ("polyfast.pv_locations_ragged(T2, 0.5, 1.0, 2.5)", TYPE),
+            ("polyfast.pv_locations_ragged(T2, 0.5, 1.0, '2')", TYPE),
+            ("polyfast.pv_locations_ragged(np.ones((2, 3), dtype='U1'), 0.5, 1.0, 2)", TYPE),
+            ("polyfast.pv_locations_ragged(np.broadcast_to(np.float32(0), (2**50, 1)), "
+             "0.5, 0.0, 1)", HUGE),
+            ("polyfast.pv_locations_ragged(np.empty((0, 0)), 0.5, 1.0, 2)", ()),
+        ),
+        work="polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)",
+        dask=("pv_locations_ragged_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
+              "polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)"),
+        not_applicable={"xarray": "returns (values, offsets), no labelled result"},
+    ),
+    Entry(
+        name="set_num_threads",
+        kind="config",
+        good=("polyfast.set_num_threads(NT)", "polyfast.set_num_threads(np.int64(NT))"),
+        bad=(
+            ("polyfast.set_num_threads(None)", TYPE),
+            ("polyfast.set_num_threads(0)", VALUE),
+            ("polyfast.set_num_threads(-1)", VALUE),
+            ("polyfast.set_num_threads(257)", VALUE),
+            ("polyfast.set_num_threads(2**70)", VALUE + OVERFLOW),
+            ("polyfast.set_num_threads(-2**70)", VALUE + OVERFLOW),
+            ("polyfast.set_num_threads(2.0)", TYPE),
+            ("polyfast.set_num_threads(float('nan'))", TYPE),
+            ("polyfast.set_num_threads(True)", TYPE),
+            ("polyfast.set_num_threads('2')", TYPE),
+            ("polyfast.set_num_threads(np.ones(2, dtype=int))", TYPE),
+            ("polyfast.set_num_threads()", TYPE),
+            ("polyfast.set_num_threads(1, 2)", TYPE),
+        ),
+        work="polyfast.set_num_threads(polyfast.get_num_threads())",
+        not_applicable={"dask": "configuration, no array argument",
+                        "xarray": "configuration, no array argument"},
+    ),
+    *(
+        Entry(
+            name=name,
+            kind="config",
+            good=(f"polyfast.{name}()",),
+            bad=((f"polyfast.{name}(1)", TYPE), (f"polyfast.{name}(None)", TYPE),
+                 (f"polyfast.{name}(x=1)", TYPE)),
+            work=f"polyfast.{name}() and None",  # the value itself may change
+            not_applicable={"dask": "configuration, no array argument",
+                            "xarray": "configuration, no array argument"},
+        )
+        for name in ("get_num_threads", "get_simd_level", "get_cpu_simd_level", "show_config")
+    ),
+    *(
+        Entry(
+            name=f"notebook.{name}",
+            kind="function",
+            good=(f"notebook.{name}((16, 16), 20)", f"notebook.{name}((7, 3), 5)",
+                  f"notebook.{name}((4, 4), 0)"),
+            bad=(
+                (f"notebook.{name}(None, 10)", TYPE),
+                (f"notebook.{name}(5, 10)", TYPE),
+                (f"notebook.{name}((5,), 10)", TYPE + VALUE),
+                (f"notebook.{name}((5, 5, 5), 10)", TYPE + VALUE),
+                (f"notebook.{name}('ab', 10)", TYPE),
+                (f"notebook.{name}((5.0, 5), 10)", TYPE),
+                (f"notebook.{name}((5, None), 10)", TYPE),
+                (f"notebook.{name}((5, 5), 10.5)", TYPE),
+                (f"notebook.{name}((5, 5), None)", TYPE),
+                (f"notebook.{name}((5, 5), np.nan)", TYPE),
+                (f"notebook.{name}((5, 5), np.inf)", TYPE),
+                (f"notebook.{name}((5, 5), '10')", TYPE),
+                (f"notebook.{name}((-1, 5), 10)", VALUE),
+                (f"notebook.{name}((5, -1), 0)", VALUE),
+                (f"notebook.{name}((10**7, 10**7), 10)", HUGE),
+                (f"notebook.{name}((10**7, 10**7), 0)", HUGE),
+                (f"notebook.{name}((2**63, 2), 10)", HUGE + OVERFLOW),
+                (f"notebook.{name}(np.array([5, 5]), 10)", ()),  # valid: array size
+                (f"notebook.{name}((0, 0), 10)", ()),            # valid: empty picture
+                (f"notebook.{name}((3, 3), -2**70)", ()),        # valid: zeros
+                (f"notebook.{name}((5, 5))", TYPE),
+            ),
+            work=f"notebook.{name}((300, 300), 60)",
+            not_applicable={"dask": "builds its own grid; no array argument",
+                            "xarray": "builds its own grid; no array argument"},
+        )
+        for name in ("make_fractal", "make_fractal_nb")
+    ),
+)
+
+BY_NAME = {entry.name: entry for entry in ENTRIES}
+
+
+def public_names() -> list[str]:
+    """Every public name the table must cover."""
+    import polyfast
+    import polyfast.notebook
+
+    return sorted(polyfast.__all__) + sorted(
+        f"notebook.{n}" for n in polyfast.notebook.__all__)
+
+
+def resolve(name: str):
+    import polyfast
+    import polyfast.notebook
+
+    if name.startswith("notebook."):
+        return getattr(polyfast.notebook, name.split(".", 1)[1])
+    return getattr(polyfast, name)
+
+
+def digest(value) -> str:
+    """A stable fingerprint of a result (arrays by dtype, shape and bytes)."""
+    import hashlib
+
+    h = hashlib.sha256()
+
+    def feed(v):
+        if isinstance(v, np.ndarray) or isinstance(v, np.generic):
+            a = np.ascontiguousarray(v)
+            h.update(f"A{a.dtype.str}{a.shape}".encode())
+            h.update(a.tobytes())
+        elif isinstance(v, (list, tuple)):
+            h.update(f"L{len(v)}".encode())
+            for item in v:
+                feed(item)
+        else:
+            h.update(repr(v).encode())
+
+    feed(value)
+    return h.hexdigest()
+
+
+def run_work(name: str) -> str:
+    """Digest of the entry's `work` call in a fresh namespace (for worker processes)."""
+    ns = namespace()
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return digest(eval(BY_NAME[name].work, ns))

@@ -1,0 +1,290 @@
+"""Property tests (hypothesis): every public function against its slow reference.
+
+`PROPS` maps each public name to a check drawing its arguments from
+hypothesis: dtypes, shapes (0-d, empty, several dimensions), strides
+(negative, non-unit, via slicing), broadcasting and special values (nan, inf,
+-0.0, subnormals, huge).  The references are tests/reference.py (the
+polynomial), reference_bumps.py (the notebook's bump loop) and
+reference_fractal.py (the API's Mandelbrot definition and the notebook's
+fractals).  A public name without a row fails test_every_public_name_has_a_property.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import numpy as np
+import pytest
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+import polyfast  # noqa: E402
+import polyfast.notebook  # noqa: E402
+from public_api import public_names  # noqa: E402
+from reference import poly8_factored  # noqa: E402
+from reference_bumps import pv_locations_reference  # noqa: E402
+from reference_fractal import (  # noqa: E402
+    make_fractal_any_shape,
+    make_fractal_nb_vectorized,
+    mandelbrot_model,
+)
+
+SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 2.0, -2.0, np.nan, np.inf, -np.inf, 5e-324, 1e-310,
+           1e300, -1e300, 3.4e38, 1e-45]
+
+
+def _floats(dtype, **kw):
+    width = 32 if np.dtype(dtype) == np.float32 else 64
+    return st.one_of(st.floats(width=width, **kw), st.sampled_from(SPECIAL))
+
+
+def _layout(data, arr):
+    """`arr`'s values under a random layout: reversed / strided / Fortran views."""
+    if arr.ndim == 0:
+        return arr
+    steps = tuple(data.draw(st.sampled_from([1, -1, 2, -2]), label=f"step{i}")
+                  for i in range(arr.ndim))
+    big = np.empty(tuple(s * abs(k) for s, k in zip(arr.shape, steps)) or (), dtype=arr.dtype)
+    big.fill(np.array(7, dtype=arr.dtype) if arr.dtype.kind != "c" else 7)
+    view = big[tuple(slice(None, None, k) for k in steps)]
+    # the view picks every |k|-th item, in reverse for negative k
+    view = view[tuple(slice(0, s) for s in arr.shape)]
+    view[...] = arr
+    if data.draw(st.booleans(), label="transpose") and arr.ndim >= 2:
+        return np.asfortranarray(arr)
+    return view
+
+
+def _array(data, dtype, shape=None, elements=None, max_dims=3):
+    if shape is None:
+        shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=max_dims, min_side=0,
+                                           max_side=6), label="shape")
+    if elements is None:
+        elements = _floats(dtype, allow_subnormal=True)
+    arr = data.draw(hnp.arrays(dtype, shape, elements=elements), label="array")
+    return _layout(data, arr)
+
+
+def prop_poly8(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64, np.complex64, np.complex128]))
+    if np.dtype(dtype).kind == "f":
+        x = _array(data, dtype)
+        with np.errstate(all="ignore"):
+            expected = poly8_factored(np.ascontiguousarray(x))
+        got = polyfast.poly8(x)
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(got, expected)
+        assert np.signbit(got[got == 0]).tolist() == np.signbit(expected[expected == 0]).tolist()
+    else:
+        part = st.floats(-2, 2, width=32 if dtype == np.complex64 else 64)
+        x = _array(data, dtype, elements=st.builds(complex, part, part))
+        z = np.ascontiguousarray(x).astype(np.complex128)
+        expected = sum(z**k for k in range(1, 9))
+        got = polyfast.poly8(x)
+        assert got.dtype == np.dtype(dtype)
+        scale = max(1.0, float(np.abs(expected).max(initial=0)))
+        rtol = 1e-5 if dtype == np.complex64 else 1e-12
+        np.testing.assert_allclose(got, expected, rtol=rtol, atol=rtol * scale)
+    # out= a strided view gives the same bits
+    got = np.asarray(got)
+    out = np.empty(tuple(2 * s for s in got.shape), dtype=got.dtype)
+    out = out[(slice(None, None, 2),) * got.ndim] if got.ndim else out
+    polyfast.poly8(x, out=out)
+    np.testing.assert_array_equal(out, got)
+
+
+def _horner(x, c):
+    with np.errstate(all="ignore"):
+        if c.shape[-1] == 0:
+            return np.zeros(np.broadcast_shapes(x.shape, c.shape[:-1]), dtype=np.result_type(x, c))
+        shape = np.broadcast_shapes(x.shape, c.shape[:-1])
+        p = np.broadcast_to(c[..., -1], shape).copy()
+        for k in range(c.shape[-1] - 2, -1, -1):
+            p = c[..., k] + p * x
+        return p
+
+
+def prop_polyval(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    n = data.draw(st.integers(0, 6), label="n")
+    lead_c = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=4))
+    x_shape = data.draw(hnp.broadcastable_shapes(lead_c, min_dims=0, max_dims=3, max_side=4))
+    small = _floats(dtype, min_value=-1e3, max_value=1e3) if data.draw(st.booleans()) else None
+    x = _array(data, dtype, shape=x_shape, elements=small)
+    c = _array(data, dtype, shape=lead_c + (n,), elements=small)
+    got = polyfast.polyval(x, c)
+    expected = _horner(np.asarray(x), np.asarray(c))
+    assert got.shape == np.broadcast_shapes(x.shape, c.shape[:-1])
+    assert got.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(got, expected)
+
+
+def prop_mandelbrot(data):
+    dtype = data.draw(st.sampled_from([np.complex64, np.complex128]))
+    width = 32 if dtype == np.complex64 else 64
+    part = st.one_of(st.floats(-2.5, 2.5, width=width), st.sampled_from(SPECIAL))
+    c = _array(data, dtype, elements=st.builds(complex, part, part), max_dims=2)
+    maxiter_shape = data.draw(hnp.broadcastable_shapes(c.shape, max_dims=2, max_side=6))
+    maxiter = data.draw(hnp.arrays(np.int64, maxiter_shape, elements=st.integers(-3, 40)))
+    got = polyfast.mandelbrot(c, maxiter)
+    assert got.dtype == np.int64
+    np.testing.assert_array_equal(got, mandelbrot_model(np.ascontiguousarray(c), maxiter))
+
+
+_BUMP_VALUES = st.sampled_from([0.0, 0.0, 0.0, 0.3, 1.0, 2.5, -1.0, 0.5, np.nan, np.inf,
+                                1e-40, 3.0e38])
+
+
+def _targets(data, dtype, ndim):
+    rows = data.draw(st.integers(0 if ndim == 2 else 1, 5), label="rows")
+    cols = data.draw(st.integers(0, 30), label="cols")
+    shape = (rows, cols) if ndim == 2 else (cols,)
+    return _array(data, dtype, shape=shape, elements=_BUMP_VALUES)
+
+
+def _bump_args(data):
+    threshold = data.draw(st.sampled_from([0.0, 0.3, 0.5, 1.0, -np.inf, np.nan, 1e300]))
+    integral = data.draw(st.sampled_from([0.0, 0.5, 1.0, 3.0, -1.0, np.inf, np.nan]))
+    width = data.draw(st.integers(-2, 5) | st.sampled_from([2**62, -(2**62)]))
+    return threshold, integral, width
+
+
+def _reference_rows(t, threshold, integral, width):
+    dtype = np.float32 if t.dtype == np.float32 else np.float64
+    with np.errstate(all="ignore"):
+        return [pv_locations_reference(row, threshold, integral, width, dtype=dtype,
+                                       accumulate="float64") for row in np.atleast_2d(t)]
+
+
+def prop_pv_locations(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64, np.int32]))
+    t = _targets(data, np.float64 if dtype == np.int32 else dtype,
+                 data.draw(st.sampled_from([1, 2])))
+    if dtype == np.int32:  # other numeric dtypes are converted to float64
+        t = np.nan_to_num(t, posinf=3, neginf=-3).clip(-5, 5).astype(np.int32)
+    threshold, integral, width = _bump_args(data)
+    got = polyfast.pv_locations(t, threshold, integral, width)
+    expected = _reference_rows(t, threshold, integral, width)
+    if t.ndim == 1:
+        got = [got]
+    assert len(got) == len(expected)
+    for g, e in zip(got, expected):
+        assert g.dtype == e.dtype
+        np.testing.assert_array_equal(g, e)
+
+
+def prop_pv_locations_ragged(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    t = _targets(data, dtype, 2)
+    threshold, integral, width = _bump_args(data)
+    values, offsets = polyfast.pv_locations_ragged(t, threshold, integral, width)
+    expected = _reference_rows(t, threshold, integral, width)
+    assert offsets.dtype == np.int64 and offsets.tolist() == list(
+        np.cumsum([0] + [len(e) for e in expected]))
+    np.testing.assert_array_equal(values, np.concatenate(expected or [np.empty(0, dtype)]))
+
+
+def prop_find_bumps(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    t = _targets(data, dtype, 2)
+    threshold, integral, width = _bump_args(data)
+    width = int(np.clip(width, -(2**62), 2**62))
+    locations, count = polyfast.find_bumps(t, threshold, integral, width)
+    expected = _reference_rows(t, threshold, integral, width)
+    m = (t.shape[1] + 1) // 2
+    assert locations.shape == (t.shape[0], m) and count.shape == (t.shape[0],)
+    for r, e in enumerate(expected):
+        assert count[r] == len(e)
+        np.testing.assert_array_equal(locations[r, :len(e)], e)
+        assert np.isnan(locations[r, len(e):]).all()
+
+
+def _sizes(data):
+    return (data.draw(st.integers(0, 12), label="nx"), data.draw(st.integers(0, 12), label="ny"))
+
+
+def prop_make_fractal(data):
+    size, iterations = _sizes(data), data.draw(st.integers(-3, 30), label="iterations")
+    with np.errstate(all="ignore"):
+        expected = make_fractal_any_shape(size, max(iterations, 0))
+    np.testing.assert_array_equal(polyfast.notebook.make_fractal(size, iterations), expected)
+
+
+def prop_make_fractal_nb(data):
+    size, iterations = _sizes(data), data.draw(st.integers(-3, 30), label="iterations")
+    with np.errstate(all="ignore"):
+        expected = make_fractal_nb_vectorized(size, max(iterations, 0))
+    np.testing.assert_array_equal(polyfast.notebook.make_fractal_nb(size, iterations), expected)
+
+
+def prop_set_num_threads(data):
+    n = data.draw(st.integers(1, 256), label="n")
+    x = np.linspace(-1, 1, 70_000)
+    polyfast.set_num_threads(1)
+    serial = polyfast.poly8(x)
+    polyfast.set_num_threads(n)
+    assert polyfast.get_num_threads() == n
+    assert polyfast.poly8(x).tobytes() == serial.tobytes()
+
+
+def prop_get_num_threads(data):
+    n = data.draw(st.integers(1, 256), label="n")
+    polyfast.set_num_threads(n)
+    assert polyfast.get_num_threads() == n
+
+
+_LEVELS = ("scalar", "avx2", "avx512")
+
+
+def prop_simd_levels(data):
+    data.draw(st.integers(1, 3), label="calls")
+    level, cpu = polyfast.get_simd_level(), polyfast.get_cpu_simd_level()
+    assert level in _LEVELS and cpu in _LEVELS
+    assert _LEVELS.index(level) <= _LEVELS.index(cpu)
+    assert (polyfast.get_simd_level(), polyfast.get_cpu_simd_level()) == (level, cpu)
+
+
+def prop_show_config(data):
+    n = data.draw(st.integers(1, 256), label="n")
+    polyfast.set_num_threads(n)
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert polyfast.show_config() is None
+    text = out.getvalue()
+    assert text.startswith(f"polyfast {polyfast.__version__}")
+    assert f"threads        {n}" in text and polyfast.get_simd_level() in text
+
+
+PROPS = {
+    "poly8": prop_poly8,
+    "polyval": prop_polyval,
+    "mandelbrot": prop_mandelbrot,
+    "find_bumps": prop_find_bumps,
+    "pv_locations": prop_pv_locations,
+    "pv_locations_ragged": prop_pv_locations_ragged,
+    "set_num_threads": prop_set_num_threads,
+    "get_num_threads": prop_get_num_threads,
+    "get_simd_level": prop_simd_levels,
+    "get_cpu_simd_level": prop_simd_levels,
+    "show_config": prop_show_config,
+    "notebook.make_fractal": prop_make_fractal,
+    "notebook.make_fractal_nb": prop_make_fractal_nb,
+}
+
+
+def test_every_public_name_has_a_property():
+    missing = sorted(set(public_names()) - set(PROPS))
+    assert not missing, f"public names without a property in tests/test_properties.py: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(PROPS))
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_property(name, data, num_threads):
+    with np.errstate(all="ignore"):  # overflow to inf and nan are part of the cases
+        PROPS[name](data)

@@ -1,0 +1,51 @@
+"""A typed user of polyfast's public API, checked by ``mypy --strict`` in CI.
+
+.ci/typecheck.sh runs mypy on this file against the installed package (its
+stubs polyfast/_core.pyi and the annotations of the Python modules, shipped
+with py.typed); the file also runs as a plain script (tests/test_typing.py).
+Every public name appears here, so a stub that is missing or wrong fails CI.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+import polyfast
+from polyfast.notebook import make_fractal, make_fractal_nb
+
+
+def main() -> None:
+    x: NDArray[np.float64] = np.linspace(-1.0, 1.0, 11)
+    ufuncs: list[np.ufunc] = [polyfast.poly8, polyfast.polyval, polyfast.mandelbrot,
+                              polyfast.find_bumps]
+    assert all(u.__name__ for u in ufuncs)
+    y = np.asarray(polyfast.poly8(x), dtype=np.float64)
+    p = np.asarray(polyfast.polyval(x, [1.0, 2.0, 3.0]))
+    counts = np.asarray(polyfast.mandelbrot(x + 0.5j, 50))
+    locations, count = polyfast.find_bumps(np.abs(x), 0.5, 0.0, 1)
+
+    single = polyfast.pv_locations(np.abs(x), 0.5, 0.0, 1)
+    assert not isinstance(single, list)
+    rows = polyfast.pv_locations(np.abs(x).reshape(1, -1), 0.5, 0.0, 1)
+    assert isinstance(rows, list)
+    values, offsets = polyfast.pv_locations_ragged(np.abs(x).reshape(1, -1), 0.5, 0.0, 1)
+    last: int = int(offsets[-1])
+
+    before: int = polyfast.get_num_threads()
+    polyfast.set_num_threads(1)
+    polyfast.set_num_threads(before)
+    level: str = polyfast.get_simd_level()
+    cpu: str = polyfast.get_cpu_simd_level()
+    polyfast.show_config()
+
+    picture: NDArray[np.int64] = make_fractal((8, 8), 20)
+    picture_nb: NDArray[np.int64] = make_fractal_nb((8, 8), 20)
+    assert y.shape == p.shape == counts.shape and picture.shape == picture_nb.shape
+    assert values.size == last and level in ("scalar", "avx2", "avx512") and cpu
+    assert np.asarray(count) >= 0 and np.asarray(locations).ndim == 1
+    print("typed usage ok")
+
+
+if __name__ == "__main__":
+    main()
