@@ -2,7 +2,8 @@
 
 Small inputs, a few threads, the error paths and a fork, so memcheck sees the
 ufunc loops (serial and threaded), the gufunc core-dimension code, the ragged
-bump finder, the thread pool and the Python wrappers in a few seconds.
+bump finder, norm_pdf, the Metropolis chain (legacy state, Generator,
+RandomState), the thread pool and the Python wrappers in a few seconds.
 """
 
 import os
@@ -31,12 +32,28 @@ values, offsets = polyfast.pv_locations_ragged(t.astype(np.float32), 0.5, 1.0, 2
 assert [len(r) for r in rows] == count.tolist() == np.diff(offsets).tolist()
 polyfast.pv_locations(t[0], 0.5, 1.0, 2)
 make_fractal((40, 30), 20)
+pdf = polyfast.norm_pdf(0.3, 1.5, x)  # threaded
+assert np.allclose(pdf[:100], np.exp(-((x[:100] - 0.3) / 1.5) ** 2 / 2) / np.sqrt(2 * np.pi) / 1.5)
+polyfast.norm_pdf(x[:999:3].astype(np.float32), np.float32(2), x[:333].astype(np.float32))
+assert np.isnan(polyfast.norm_pdf(0.0, np.array([0.0, -1.0, np.nan]), 1.0)).all()
+data = rng.normal(0.4, 1.0, 20)
+np.random.seed(3)
+np.random.standard_normal()  # a cached Gaussian for the legacy path to carry
+chain = polyfast.sampler(data, 500, mu_init=1.0)
+assert chain.shape == (501,) and len(np.unique(chain)) > 1
+polyfast.sampler(data, 500, rng=np.random.default_rng(1))
+polyfast.sampler(data[::-2].tolist(), 200, rng=np.random.RandomState(1))
+polyfast.sampler(rng.normal(0.3, 1.0, 70_000), 300, proposal_width=0.01, rng=rng)
 make_fractal_nb((40, 30), 20)
 for bad in (lambda: polyfast.pv_locations(None, 0.5, 1.0, 2),
             lambda: polyfast.find_bumps(np.ones(5), 0.5, 1.0, 1,
                                         out=(np.empty(2), np.empty((), np.int64))),
             lambda: polyfast.set_num_threads(0),
-            lambda: make_fractal((5,), 10)):
+            lambda: make_fractal((5,), 10),
+            lambda: polyfast.norm_pdf(0.0, 1.0, np.ones(3), out=np.ones(4)),
+            lambda: polyfast.sampler(np.array([1.0, np.nan])),
+            lambda: polyfast.sampler(data, samples=-1),
+            lambda: polyfast.sampler(data, rng=1)):
     try:
         bad()
     except (TypeError, ValueError):
@@ -47,6 +64,7 @@ polyfast.show_config()
 pid = os.fork()
 if pid == 0:
     polyfast.poly8(x)
+    polyfast.sampler(data, 100, rng=np.random.default_rng(2))
     os._exit(0)
 assert os.waitpid(pid, 0)[1] == 0
 print("smoke ok")

@@ -11,4 +11,4 @@ cd "$work"  # away from the source tree: the installed polyfast is checked
 python -m mypy --strict --no-incremental --cache-dir "$work/.mypy" "$repo/tests/typing/usage.py"
 python -m mypy --strict --no-incremental --cache-dir "$work/.mypy" \
     -m polyfast -m polyfast._core -m polyfast._bumps -m polyfast._config \
-    -m polyfast.notebook -m polyfast._threadpoolctl
+    -m polyfast.notebook -m polyfast._threadpoolctl -m polyfast._mcmc

@@ -19,12 +19,22 @@
  *           negative), against the scan / Horner reference.
  *   poly8 / mandelbrot  every SIMD level against the scalar kernel, bit for
  *           bit, at random lengths, strides and misaligned starts.
+ *   norm_pdf  both loops (broadcast loc/scale with contiguous x, and any
+ *           strides) against the formula bit for bit; scale <= 0 gives NaN
+ *           without a floating-point flag.
+ *   metropolis  the chain with a deterministic fake generator, tie-breaker
+ *           and poll: each step is mu or the proposal, the decision is the
+ *           direct log ratio's outside the rounding zone, a tie follows the
+ *           tie-breaker, draws are consumed once per step, stops are honoured;
+ *           the sufficient statistics; the legacy (NumPy polar Gaussian)
+ *           instantiation equals the generic one.
  *
  * Usage: fuzz_kernels SECONDS [SEED]  - runs for SECONDS, prints iterations.
  *        fuzz_kernels 0 SEED ITER     - replays iteration ITER of SEED.
  * On a mismatch it prints the seed and iteration and aborts, which .ci/fuzz.sh
  * reports; a sanitizer report aborts the same way.
  */
+#include <fenv.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +44,8 @@
 
 #include "kernels/bumps.h"
 #include "kernels/mandelbrot.h"
+#include "kernels/metropolis.h"
+#include "kernels/norm_pdf.h"
 #include "kernels/poly.h"
 #include "runtime/cpu_features.h"
 
@@ -428,16 +440,311 @@ static void fuzz_elementwise(void)
     free(ref.alloc); free(in.alloc); free(maxiter.alloc);
 }
 
+/* norm_pdf: both loops (the contiguous one with broadcast loc and scale, and
+ * the strided one) against the formula, bit for bit; float32 is the float64
+ * value rounded once.  scale <= 0 or NaN must give NaN without raising a
+ * floating-point flag, whatever loc and x are. */
+static double ref_norm_pdf(double loc, double scale, double x)
+{
+    if (isnan(scale) || scale <= 0.0)
+        return NAN;
+    const double y = (x - loc) / scale;
+    return exp(-(y * y) / 2.0) / 2.5066282746310002 / scale;
+}
+
+static const double bad_scales[] = {0.0, -0.0, -1.0, -INFINITY, NAN, -5e-324, -3.4e38};
+
+static double draw_scale(int quiet)
+{
+    if (quiet)
+        return bad_scales[rnd(0, sizeof bad_scales / sizeof bad_scales[0] - 1)];
+    switch (rnd(0, 5)) {
+    case 0: return draw_value();
+    case 1: return bad_scales[rnd(0, sizeof bad_scales / sizeof bad_scales[0] - 1)];
+    default: return exp(unit() * 12.0 - 6.0);
+    }
+}
+
+static void fuzz_norm_pdf(void)
+{
+    const int f32 = (int)rnd(0, 1);
+    const size_t item = f32 ? 4 : 8;
+    const intptr_t n = draw_len();
+    const int quiet = rnd(0, 4) == 0; /* every scale <= 0 or NaN */
+    const int fast = rnd(0, 1);       /* the contiguous loop's shape */
+    intptr_t st[4];
+    st[0] = fast || rnd(0, 1) ? 0 : draw_stride(item);
+    st[1] = fast || rnd(0, 1) ? 0 : draw_stride(item);
+    st[2] = fast || rnd(0, 2) ? (intptr_t)item : draw_stride(item);
+    st[3] = fast || rnd(0, 2) ? (intptr_t)item : draw_stride(item);
+    operand op[4];
+    for (int k = 0; k < 4; k++)
+        op[k] = make_operand(st[k] == 0 ? (n > 0) : n, st[k], item);
+    for (intptr_t i = 0; i < n; i++) {
+        const double loc = rnd(0, 5) ? unit() * 10 - 5 : draw_value();
+        const double scale = draw_scale(quiet);
+        double x = rnd(0, 5) ? loc + (unit() * 90 - 45) * (isfinite(scale) ? fabs(scale) : 1.0)
+                             : draw_value();
+        const double v[3] = {loc, scale, x};
+        for (int k = 0; k < 3; k++) {
+            if (st[k] == 0 && i > 0)
+                continue; /* broadcast: item 0 only */
+            if (f32) { float f = (float)v[k]; memcpy(op[k].base + i * st[k], &f, 4); }
+            else memcpy(op[k].base + i * st[k], &v[k], 8);
+        }
+    }
+    char *args[4] = {op[0].base, op[1].base, op[2].base, op[3].base};
+    feclearexcept(FE_ALL_EXCEPT);
+    (f32 ? pf_norm_pdf_f32_scalar : pf_norm_pdf_f64_scalar)(args, n, NULL, st, 0u);
+    if (quiet && fetestexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW))
+        FAIL("norm_pdf f32=%d n=%zd: scale <= 0 raised a floating-point flag", f32, (ssize_t)n);
+    for (intptr_t i = 0; i < n; i++) {
+        double in[3];
+        for (int k = 0; k < 3; k++) {
+            const char *p = op[k].base + i * st[k];
+            if (f32) { float f; memcpy(&f, p, 4); in[k] = f; }
+            else memcpy(&in[k], p, 8);
+        }
+        const double want = ref_norm_pdf(in[0], in[1], in[2]);
+        const char *p = op[3].base + i * st[3];
+        int same;
+        if (f32) { float g; memcpy(&g, p, 4); same = same_bits32(g, (float)want); }
+        else { double g; memcpy(&g, p, 8); same = same_bits64(g, want); }
+        if (!same || (quiet && !(f32 ? isnan(*(float *)(void *)p) : isnan(*(double *)(void *)p))))
+            FAIL("norm_pdf f32=%d n=%zd steps=%zd,%zd,%zd,%zd: item %zd differs", f32,
+                 (ssize_t)n, (ssize_t)st[0], (ssize_t)st[1], (ssize_t)st[2], (ssize_t)st[3],
+                 (ssize_t)i);
+    }
+    for (int k = 0; k < 4; k++)
+        free(op[k].alloc);
+}
+
+/* The Metropolis chain with a deterministic fake generator: every step is
+ * mu or mu + w*z; outside the tie zone the decision is that of the log ratio
+ * computed directly in long double; a step sent to the tie-breaker follows
+ * its answer; the draws are consumed exactly once per step; the poll and the
+ * tie-breaker can stop the chain.  The legacy instantiation (NumPy's polar
+ * Gaussian on a bitgen_t) equals the generic one bit for bit. */
+typedef struct { const double *z, *u; intptr_t iz, iu, n; } fake_draws;
+
+static double fake_normal(void *s)
+{
+    fake_draws *f = s;
+    if (f->iz >= f->n)
+        FAIL("metropolis drew a normal past the last step");
+    return f->z[f->iz++];
+}
+
+static double fake_uniform(void *s)
+{
+    fake_draws *f = s;
+    if (f->iu >= f->n)
+        FAIL("metropolis drew a uniform past the last step");
+    return f->u[f->iu++];
+}
+
+typedef struct { double mu, mu_p, u; int answer; } tie_call;
+typedef struct { tie_call *log; intptr_t calls, cap, stop_at; } tie_ctx;
+
+static int fake_tie(void *ctx_, double mu, double mu_p, double u)
+{
+    tie_ctx *t = ctx_;
+    if (t->calls >= t->cap)
+        FAIL("metropolis: more tie-breaker calls than steps");
+    int answer = t->calls == t->stop_at ? PF_MH_ERROR : (int)rnd(0, 2); /* ACCEPT/REJECT/UNDECIDED */
+    t->log[t->calls++] = (tie_call){mu, mu_p, u, answer};
+    return answer;
+}
+
+typedef struct { intptr_t calls, stop_at; } poll_ctx;
+
+static int fake_poll(void *ctx_)
+{
+    poll_ctx *p = ctx_;
+    return p->calls++ == p->stop_at;
+}
+
+/* fake bit generator for the legacy draws: splitmix doubles */
+static uint64_t bitgen_state;
+static double fake_next_double(void *st)
+{
+    (void)st;
+    uint64_t z = (bitgen_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return (double)((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+}
+
+static double wrap_legacy_gauss(void *s) { return pf_legacy_gauss(s); }
+static double wrap_legacy_uniform(void *s) { return pf_legacy_uniform(s); }
+
+static void fuzz_metropolis(void)
+{
+    const intptr_t n = rnd(0, 3) ? rnd(0, 40) : rnd(0, 3000);
+    const intptr_t ds = rnd(0, 3) ? 8 : draw_stride(8);
+    operand data = make_operand(n, ds, 8);
+    const double shift = rnd(0, 3) ? 0.0 : unit() * 200 - 100;
+    for (intptr_t i = 0; i < n; i++) {
+        const double v = shift + unit() * 4 - 2;
+        memcpy(data.base + i * ds, &v, 8);
+    }
+    pf_mh_stats st;
+    intptr_t bad = -1;
+    if (n > 0 && !rnd(0, 9)) { /* a non-finite item is reported, the first one */
+        const intptr_t at = rnd(0, n - 1);
+        const double v = rnd(0, 1) ? NAN : -INFINITY;
+        memcpy(data.base + at * ds, &v, 8);
+        if (pf_mh_stats_compute(data.base, n, ds, &st, &bad) != -1 || bad > at)
+            FAIL("metropolis stats: non-finite item %zd not reported (bad=%zd)", (ssize_t)at,
+                 (ssize_t)bad);
+        free(data.alloc);
+        return;
+    }
+    if (pf_mh_stats_compute(data.base, n, ds, &st, &bad) != 0 || st.n != n)
+        FAIL("metropolis stats failed on finite data");
+    long double t1 = 0;
+    for (intptr_t i = 0; i < n; i++)
+        t1 += (long double)*(double *)(void *)(data.base + i * ds) - st.center;
+    if (fabsl(t1 - st.t1) > 1e-12L * (1 + n * (fabs(st.center) + 2)))
+        FAIL("metropolis stats: t1 %.17g, expected %.17Lg", st.t1, t1);
+
+    const int extreme = rnd(0, 9) == 0;
+    const intptr_t samples = rnd(0, 2) ? rnd(0, 300) : rnd(0, 1500);
+    pf_mh_params p = {
+        .mu_init = shift + unit() * 6 - 3,
+        .proposal_width = exp(unit() * 7 - 5),
+        .prior_mu = unit() * 4 - 2,
+        .prior_sd = exp(unit() * 4 - 2),
+        .tie_margin = (double[]){0.0, 1e-9, 1e-3, 0.5}[rnd(0, 3)],
+    };
+    if (extreme) {
+        switch (rnd(0, 3)) {
+        case 0: p.prior_mu = rnd(0, 1) ? 1e200 : -1e200; break;
+        case 1: p.prior_sd = rnd(0, 1) ? 1e-160 : 1e300; break;
+        case 2: p.proposal_width = rnd(0, 1) ? 1e300 : 1e-320; break;
+        default: p.mu_init = rnd(0, 1) ? 1e308 : -1e200; break;
+        }
+    }
+    double *z = malloc(sizeof(double) * (size_t)(samples + 1));
+    double *u = malloc(sizeof(double) * (size_t)(samples + 1));
+    double *out = malloc(sizeof(double) * (size_t)(samples + 1));
+    tie_call *log = malloc(sizeof(tie_call) * (size_t)(samples + 1));
+    if (!z || !u || !out || !log)
+        abort();
+    for (intptr_t j = 0; j < samples; j++) {
+        z[j] = rnd(0, 49) ? (unit() + unit() + unit() - 1.5) * 2 : draw_value();
+        u[j] = rnd(0, 49) ? unit() : (double[]){0.0, 5e-324, 1e-300, 0.9999999999999999}[rnd(0, 3)];
+        if (!isfinite(z[j]))
+            z[j] = 0.0;
+    }
+    fake_draws f = {z, u, 0, 0, samples};
+    tie_ctx tc = {log, 0, samples + 1, rnd(0, 3) ? -1 : rnd(0, 5)};
+    poll_ctx pc = {0, rnd(0, 2) ? -1 : rnd(0, 3)};
+    if (rnd(0, 1)) { p.tie = fake_tie; p.tie_ctx = &tc; }
+    if (rnd(0, 1)) { p.poll = fake_poll; p.poll_ctx = &pc; p.poll_every = rnd(1, 700); }
+    pf_mh_draws draws = {fake_normal, fake_uniform, &f};
+    pf_mh_info info = {-1, -1};
+    const int rc = pf_metropolis(&st, &p, &draws, samples, out, &info);
+    if (rc != 0 && rc != PF_MH_ERROR)
+        FAIL("metropolis returned %d", rc);
+    if (rc == 0 && (f.iz != samples || f.iu != samples))
+        FAIL("metropolis consumed %zd/%zd draws for %zd steps", (ssize_t)f.iz, (ssize_t)f.iu,
+             (ssize_t)samples);
+    if (info.ties != tc.calls && p.tie != NULL)
+        FAIL("metropolis: info.ties %zd, tie-breaker calls %zd", (ssize_t)info.ties,
+             (ssize_t)tc.calls);
+    if (!same_bits64(out[0], p.mu_init))
+        FAIL("metropolis: out[0] is not mu_init");
+    /* steps to check: all, or those before the stop */
+    const int tie_stopped = tc.calls > 0 && log[tc.calls - 1].answer == PF_MH_ERROR;
+    if (rc == PF_MH_ERROR && !tie_stopped && pc.calls != pc.stop_at + 1)
+        FAIL("metropolis stopped without being asked");
+    const intptr_t limit = rc == 0 ? samples : tie_stopped ? samples : f.iz;
+    intptr_t next_tie = 0;
+    const double inv_s2 = 1.0 / (p.prior_sd * p.prior_sd);
+    for (intptr_t j = 0; j < limit; j++) {
+        const double mu = out[j];
+        const double mu_p = mu + p.proposal_width * z[j];
+        if (next_tie < tc.calls && same_bits64(log[next_tie].mu, mu) &&
+            same_bits64(log[next_tie].mu_p, mu_p) && same_bits64(log[next_tie].u, u[j])) {
+            const int a = log[next_tie++].answer;
+            if (a == PF_MH_ERROR)
+                break;
+            if (a == PF_MH_ACCEPT && !same_bits64(out[j + 1], mu_p))
+                FAIL("metropolis step %zd: tie-breaker said accept", (ssize_t)j);
+            if (a == PF_MH_REJECT && !same_bits64(out[j + 1], mu))
+                FAIL("metropolis step %zd: tie-breaker said reject", (ssize_t)j);
+            continue;
+        }
+        if (!same_bits64(out[j + 1], mu) && !same_bits64(out[j + 1], mu_p))
+            FAIL("metropolis step %zd: %.17g is neither mu nor the proposal", (ssize_t)j,
+                 out[j + 1]);
+        /* Past 1e100 the log ratio overflows in double (the notebook's
+         * products long before): any decision is rounding's. */
+        if (extreme || !(u[j] > 0.0) || fabs(mu) > 1e100 || fabs(mu_p) > 1e100)
+            continue;
+        /* the log ratio, directly */
+        long double lr = 0, mag = 1;
+        for (intptr_t i = 0; i < n; i++) {
+            const long double d = *(double *)(void *)(data.base + i * ds);
+            const long double a = (d - mu) * (d - mu) / 2, b = (d - mu_p) * (d - mu_p) / 2;
+            lr += a - b;
+            mag += a + b;
+        }
+        const long double pa = (mu - p.prior_mu) * (long double)(mu - p.prior_mu) * inv_s2 / 2;
+        const long double pb = (mu_p - p.prior_mu) * (long double)(mu_p - p.prior_mu) * inv_s2 / 2;
+        lr += pa - pb;
+        mag += pa + pb;
+        const long double lu = logl((long double)u[j]);
+        if (fabsl(lu - lr) <= 1e-9L * mag + 1e-6L)
+            continue; /* within rounding: either decision */
+        const int accept = lu < lr;
+        if (!same_bits64(out[j + 1], accept ? mu_p : mu) && mu != mu_p)
+            FAIL("metropolis step %zd: %s expected (log u %.17Lg, log ratio %.17Lg)", (ssize_t)j,
+                 accept ? "accept" : "reject", lu, lr);
+    }
+
+    /* The legacy instantiation equals the generic one (same bitgen stream). */
+    if (samples <= 600) {
+        bitgen_t bg = {.next_double = fake_next_double};
+        const uint64_t seed0 = next_u64();
+        const int has_gauss = (int)rnd(0, 1);
+        const double gauss = unit() - 0.5;
+        double *out2 = malloc(sizeof(double) * (size_t)(samples + 1));
+        if (!out2)
+            abort();
+        pf_mh_params q = p;
+        q.tie = NULL;
+        q.poll = NULL;
+        pf_legacy_gauss_state g1 = {&bg, has_gauss, gauss}, g2 = g1;
+        bitgen_state = seed0;
+        pf_mh_draws legacy = {pf_legacy_gauss, pf_legacy_uniform, &g1};
+        pf_metropolis(&st, &q, &legacy, samples, out, NULL);
+        const uint64_t end1 = bitgen_state;
+        bitgen_state = seed0;
+        pf_mh_draws wrapped = {wrap_legacy_gauss, wrap_legacy_uniform, &g2};
+        pf_metropolis(&st, &q, &wrapped, samples, out2, NULL);
+        if (memcmp(out, out2, sizeof(double) * (size_t)(samples + 1)) != 0 ||
+            end1 != bitgen_state || g1.has_gauss != g2.has_gauss ||
+            !same_bits64(g1.gauss, g2.gauss))
+            FAIL("metropolis: legacy instantiation differs from the generic one");
+        free(out2);
+    }
+    free(z); free(u); free(out); free(log); free(data.alloc);
+}
+
 static void one_iteration(uint64_t seed, uint64_t iter)
 {
     current_seed = seed;
     current_iter = iter;
     rng_state = seed * 0x100000001b3ull ^ iter * 0x9e3779b97f4a7c15ull;
-    switch (iter % 5) {
+    switch (iter % 7) {
     case 0: case 1: fuzz_bumps(); break;
     case 2: fuzz_find_bumps(); break;
     case 3: fuzz_polyval(); break;
-    default: fuzz_elementwise(); break;
+    case 4: fuzz_elementwise(); break;
+    case 5: fuzz_norm_pdf(); break;
+    default: fuzz_metropolis(); break;
     }
 }
 

@@ -36,14 +36,19 @@ def _notebook_decision(data, mu_prior_mu, mu_prior_sd):
     """
 
     def decide(mu_current, mu_proposal, u):
-        with np.errstate(all="ignore"):
-            likelihood_current = np.prod(_notebook_norm_pdf(mu_current, 1, data))
-            likelihood_proposal = np.prod(_notebook_norm_pdf(mu_proposal, 1, data))
-            prior_current = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_current)
-            prior_proposal = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_proposal)
-            p_current = likelihood_current * prior_current
-            p_proposal = likelihood_proposal * prior_proposal
-            p_accept = p_proposal / p_current
+        try:
+            with np.errstate(all="ignore"):
+                likelihood_current = np.prod(_notebook_norm_pdf(mu_current, 1, data))
+                likelihood_proposal = np.prod(_notebook_norm_pdf(mu_proposal, 1, data))
+                prior_current = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_current)
+                prior_proposal = _notebook_norm_pdf(mu_prior_mu, mu_prior_sd, mu_proposal)
+                p_current = likelihood_current * prior_current
+                p_proposal = likelihood_proposal * prior_proposal
+                p_accept = p_proposal / p_current
+        except OverflowError:
+            # Python float `y**2` of a prior term overflows (e.g. mu_prior_mu
+            # = 1e200): the notebook's prior is not representable either.
+            return None
         tiny = sys.float_info.min
         for value in (likelihood_current, likelihood_proposal, prior_current,
                       prior_proposal, p_current, p_proposal, p_accept):

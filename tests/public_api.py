@@ -41,6 +41,10 @@ OVERFLOW = ("OverflowError",)
 # Out of memory for a representable but absurd size: NumPy's MemoryError has a
 # clear message; ValueError ("array is too big") for sizes past intp.
 HUGE = ("MemoryError", "ValueError")
+# sampler(plot=True): the notebook's per-step plots are documented as not
+# implemented; NotImplementedError, with a message saying what to do instead,
+# is the documented outcome of that one argument.
+NOT_IMPLEMENTED = ("NotImplementedError",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +86,9 @@ def namespace() -> dict:
                  + 1j * np.linspace(-1.5, 1.5, 300)[:, None]),
         "BIGT": big_t,
         "OBJ": np.array([1.0, None], dtype=object),
+        "D": rng.normal(0.4, 1.0, size=20),           # sampler data
+        "GEN": np.random.default_rng(11),
+        "RS": np.random.RandomState(11),
     }
     return ns
 
@@ -270,6 +277,133 @@ ENTRIES: tuple[Entry, ...] = (
         dask=("pv_locations_ragged_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
               "polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)"),
         not_applicable={"xarray": "returns (values, offsets), no labelled result"},
+    ),
+    Entry(
+        name="norm_pdf",
+        kind="ufunc",
+        good=("polyfast.norm_pdf(0.3, 1.5, X)",
+              "polyfast.norm_pdf(X32, np.float32(2), X32[::-2])",
+              "polyfast.norm_pdf(XS, X[:334], 0.5, out=OUT)"),  # scale <= 0 items: nan
+        bad=(
+            ("polyfast.norm_pdf(None, 1.0, X)", TYPE),
+            ("polyfast.norm_pdf(0.0, None, X)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, None)", TYPE),
+            ("polyfast.norm_pdf(0.0, 'a', X)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, OBJ)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, [[1.0, 2.0], [1.0]])", VALUE),
+            ("polyfast.norm_pdf(0.0, 1.0)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, X, X, X)", TYPE),
+            ("polyfast.norm_pdf(np.ones(2), 1.0, np.ones(3))", VALUE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), out=np.ones(4))", VALUE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), out=np.ones(3, dtype=np.int64))", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), out=np.ones(3)[::-1])", ()),  # valid
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), dtype=np.int64)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), casting='bogus')", VALUE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), where=np.ones(4, dtype=bool))", VALUE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3), bogus=1)", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3, dtype=complex))", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3, dtype='M8[s]'))", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3, dtype=np.longdouble))", TYPE),
+            ("polyfast.norm_pdf(0.0, 1.0, np.broadcast_to(1.0, (10**7, 10**7)))", HUGE),
+            ("polyfast.norm_pdf(np.broadcast_to(np.float32(0), (2**40, 2**30)), 1.0, 0.0)",
+             HUGE),
+            ("polyfast.norm_pdf.reduce(np.ones(3))", VALUE),
+            ("polyfast.norm_pdf(0, 1, np.arange(3))", ()),  # valid: ints cast to float64
+            ("polyfast.norm_pdf(0.0, 1.0, np.ones(3, dtype=np.float16))", ()),  # float32 loop
+            ("polyfast.norm_pdf(0.0, np.array([0.0, -0.0, -1.0, -np.inf, np.nan]), X[:5])",
+             ()),  # valid: scale <= 0 gives nan
+            ("polyfast.norm_pdf(np.nan, np.inf, np.full(3, np.inf))", ()),  # valid: non-finite
+            ("polyfast.norm_pdf(0.0, 1e-320, X)", ()),  # valid: subnormal scale
+            ("polyfast.norm_pdf(0.0, 1.0, np.empty(0))", ()),
+        ),
+        work="polyfast.norm_pdf(0.3, 1.5, BIG)",
+        dask=("polyfast.norm_pdf(0.3, 1.5, da.from_array(BIG, chunks=70_000))",
+              "polyfast.norm_pdf(0.3, 1.5, BIG)"),
+        xarray=("polyfast.norm_pdf(0.3, 1.5, DA)", "polyfast.norm_pdf(0.3, 1.5, DA.values)"),
+    ),
+    Entry(
+        name="sampler",
+        kind="function",
+        good=("polyfast.sampler(D)",  # NumPy's global legacy state, as the notebook
+              "polyfast.sampler(D, 30, rng=GEN)",
+              "polyfast.sampler(XS, 8, 1.0, 0.3, False, 0.5, 2.0, rng=RS)",
+              "polyfast.sampler(X32[:50].tolist(), samples=np.int64(5), rng=RS)"),
+        bad=(
+            # data
+            ("polyfast.sampler(None)", TYPE),
+            ("polyfast.sampler('abc')", TYPE),
+            ("polyfast.sampler(b'abc')", TYPE),
+            ("polyfast.sampler(OBJ)", TYPE),
+            ("polyfast.sampler([1.0, 'a'])", TYPE),
+            ("polyfast.sampler([[1.0, 2.0], [1.0]])", TYPE + VALUE),
+            ("polyfast.sampler(np.ones(3, dtype=complex))", TYPE),
+            ("polyfast.sampler(np.ones(3, dtype=bool))", TYPE),
+            ("polyfast.sampler(np.ones(3, dtype='M8[s]'))", TYPE),
+            ("polyfast.sampler(np.ones((2, 3)))", VALUE),
+            ("polyfast.sampler(3.0)", VALUE),  # 0-D
+            ("polyfast.sampler(np.broadcast_to(1.0, (2**40, 2)))", VALUE),  # 2-D, huge
+            ("polyfast.sampler(np.array([1.0, np.nan]))", VALUE),
+            ("polyfast.sampler(np.array([1.0, -np.inf]))", VALUE),
+            ("polyfast.sampler(np.array([1.0, np.inf], dtype=np.float32))", VALUE),
+            # samples
+            ("polyfast.sampler(D, samples=-1)", VALUE),
+            ("polyfast.sampler(D, samples=-2**70)", VALUE),
+            ("polyfast.sampler(D, samples=2.0)", TYPE),
+            ("polyfast.sampler(D, samples=2.5)", TYPE),
+            ("polyfast.sampler(D, samples=True)", TYPE),
+            ("polyfast.sampler(D, samples=None)", TYPE),
+            ("polyfast.sampler(D, samples='3')", TYPE),
+            ("polyfast.sampler(D, samples=np.array([3]))", TYPE),
+            ("polyfast.sampler(D, samples=2**40)", HUGE),   # an 8 TiB chain
+            ("polyfast.sampler(D, samples=2**62)", VALUE + OVERFLOW),
+            ("polyfast.sampler(D, samples=2**70)", VALUE + OVERFLOW),
+            # the other parameters
+            ("polyfast.sampler(D, proposal_width=0)", VALUE),
+            ("polyfast.sampler(D, proposal_width=-0.5)", VALUE),
+            ("polyfast.sampler(D, proposal_width=np.nan)", VALUE),
+            ("polyfast.sampler(D, proposal_width=np.inf)", VALUE),
+            ("polyfast.sampler(D, proposal_width=None)", TYPE),
+            ("polyfast.sampler(D, proposal_width='a')", TYPE),
+            ("polyfast.sampler(D, proposal_width=1j)", TYPE),
+            ("polyfast.sampler(D, proposal_width=np.array([0.5]))", TYPE),
+            ("polyfast.sampler(D, mu_prior_sd=0)", VALUE),
+            ("polyfast.sampler(D, mu_prior_sd=-1.0)", VALUE),
+            ("polyfast.sampler(D, mu_prior_sd=np.nan)", VALUE),
+            ("polyfast.sampler(D, mu_prior_sd=True)", TYPE),
+            ("polyfast.sampler(D, mu_init=np.nan)", VALUE),
+            ("polyfast.sampler(D, mu_init=-np.inf)", VALUE),
+            ("polyfast.sampler(D, mu_init=None)", TYPE),
+            ("polyfast.sampler(D, mu_prior_mu=np.inf)", VALUE),
+            ("polyfast.sampler(D, mu_prior_mu='0')", TYPE),
+            ("polyfast.sampler(D, plot=True)", NOT_IMPLEMENTED),  # documented
+            ("polyfast.sampler(D, plot=np.ones(2))", VALUE),  # truth value ambiguous
+            ("polyfast.sampler(D, rng=1)", TYPE),
+            ("polyfast.sampler(D, rng='seed')", TYPE),
+            ("polyfast.sampler(D, rng=np.random.MT19937(0))", TYPE),
+            ("polyfast.sampler(D, rng=np.random)", TYPE),
+            ("polyfast.sampler()", TYPE),
+            ("polyfast.sampler(D, 4, 0.5, 0.5, False, 0, 1.0, None)", TYPE),  # rng keyword-only
+            ("polyfast.sampler(D, bogus=1)", TYPE),
+            # valid edge cases
+            ("polyfast.sampler(D, samples=0)", ()),
+            ("polyfast.sampler(np.empty(0), 5, rng=GEN)", ()),
+            ("polyfast.sampler(np.arange(5, dtype=np.uint64), 5, rng=GEN)", ()),
+            ("polyfast.sampler(np.ones(5, dtype='>f8'), 5, rng=GEN)", ()),
+            ("polyfast.sampler(np.array([1e308, -1e308, 1e308]), 5, rng=GEN)", ()),
+            ("polyfast.sampler(D, 5, proposal_width=1e-320, mu_prior_sd=1e300, rng=GEN)", ()),
+            ("polyfast.sampler(D, 5, mu_init=1e308, proposal_width=1e308, rng=RS)", ()),
+            ("polyfast.sampler(D, 20, mu_prior_mu=-1e200, rng=GEN)", ()),  # regression
+            ("polyfast.sampler(D, 20, mu_prior_sd=1e-160, rng=RS)", ()),    # regression
+            ("polyfast.sampler(D, rng=np.random.Generator(np.random.Philox(1)))", ()),
+            ("polyfast.sampler(D, rng=np.random.RandomState(np.random.PCG64(1)))", ()),
+        ),
+        # fresh generators: deterministic whatever the threads do
+        work=("(polyfast.sampler(D, 20_000, rng=np.random.default_rng(7)), "
+              "polyfast.sampler(BIG, 2_000, proposal_width=0.01, rng=np.random.RandomState(7)))"),
+        not_applicable={"dask": "a sequential Markov chain over the whole data set: no "
+                                "blockwise structure for dask to map",
+                        "xarray": "returns an unlabelled chain of samples + 1 draws; the "
+                                  "data's coordinates do not carry over"},
     ),
     Entry(
         name="set_num_threads",

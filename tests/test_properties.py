@@ -4,15 +4,16 @@
 hypothesis: dtypes, shapes (0-d, empty, several dimensions), strides
 (negative, non-unit, via slicing), broadcasting and special values (nan, inf,
 -0.0, subnormals, huge).  The references are tests/reference.py (the
-polynomial), reference_bumps.py (the notebook's bump loop) and
+polynomial), reference_bumps.py (the notebook's bump loop),
 reference_fractal.py (the API's Mandelbrot definition and the notebook's
-fractals).  A public name without a row fails test_every_public_name_has_a_property.
+fractals) and reference_mcmc.py (the notebook's norm_pdf and sampler).  A public name without a row fails test_every_public_name_has_a_property.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import math
 
 import numpy as np
 import pytest
@@ -27,6 +28,7 @@ import polyfast.notebook  # noqa: E402
 from public_api import public_names  # noqa: E402
 from reference import poly8_factored  # noqa: E402
 from reference_bumps import pv_locations_reference  # noqa: E402
+import reference_mcmc  # noqa: E402
 from reference_fractal import (  # noqa: E402
     make_fractal_any_shape,
     make_fractal_nb_vectorized,
@@ -203,6 +205,108 @@ def prop_find_bumps(data):
         assert np.isnan(locations[r, len(e):]).all()
 
 
+def _closed_form_pdf(loc, scale, x):
+    """The kernel's operations in Python floats with math.exp (glibc's exp)."""
+    if not scale > 0:
+        return math.nan
+    y = (x - loc) / scale
+    try:
+        return math.exp(-(y * y) / 2.0) / math.sqrt(2 * math.pi) / scale
+    except OverflowError:  # y * y overflows to inf in C: exp(-inf) is 0
+        return 0.0 / math.sqrt(2 * math.pi) / scale
+
+
+def prop_norm_pdf(data):
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=5))
+    shapes = data.draw(hnp.mutually_broadcastable_shapes(
+        num_shapes=3, base_shape=shape, min_side=0, max_dims=3, max_side=5))
+    loc, scale, x = (_array(data, dtype, shape=s) for s in shapes.input_shapes)
+    result_shape = np.broadcast_shapes(*shapes.input_shapes)
+    if data.draw(st.booleans(), label="positive scale"):
+        scale = np.abs(scale)
+    got = polyfast.norm_pdf(loc, scale, x)
+    assert got.dtype == np.dtype(dtype) and got.shape == result_shape
+    wide = [np.broadcast_to(np.asarray(a, dtype=np.float64), result_shape)
+            for a in (loc, scale, x)]
+    # the same operations and the same exp: the same bits, rounded once to float32
+    closed = np.array([_closed_form_pdf(*t) for t in zip(*(w.ravel().tolist() for w in wide))],
+                      dtype=np.float64).reshape(result_shape)
+    np.testing.assert_array_equal(got, closed.astype(dtype))
+    # the notebook's formula (NumPy's exp: within a few ulps where the result is normal)
+    notebook = np.where(wide[1] > 0, reference_mcmc.norm_pdf(*wide), np.nan).astype(dtype)
+    assert np.array_equal(np.isnan(got), np.isnan(notebook))
+    info = np.finfo(dtype)
+    normal = np.isfinite(notebook) & (np.abs(notebook) >= info.tiny) & (wide[1] >= 1e-300)
+    np.testing.assert_allclose(np.asarray(got)[normal], notebook[normal],
+                               rtol=1e-13 if dtype == np.float64 else 2.0**-23, atol=0)
+    stats = _scipy_stats()
+    if stats is not None and dtype == np.float64:
+        ok = normal & np.isfinite(wide[0]) & np.isfinite(wide[2])
+        if ok.any():
+            ref = stats.norm(wide[0][ok], wide[1][ok]).pdf(wide[2][ok])
+            np.testing.assert_allclose(np.asarray(got)[ok], ref, rtol=1e-13, atol=0)
+    # scale <= 0 (or nan) gives nan and raises no floating-point flag, whatever loc and x
+    bad = data.draw(hnp.arrays(dtype, shapes.input_shapes[1],
+                               elements=st.sampled_from([0.0, -0.0, -1.0, -np.inf, np.nan,
+                                                         -5e-324, -3.4e38])))
+    with np.errstate(all="raise"):
+        quiet = polyfast.norm_pdf(loc, bad, x)
+    assert np.isnan(quiet).all()
+
+
+_SCIPY = []
+
+
+def _scipy_stats():
+    if not _SCIPY:
+        try:
+            import scipy.stats as stats
+        except ImportError:  # scipy is optional
+            stats = None
+        _SCIPY.append(stats)
+    return _SCIPY[0]
+
+
+def prop_sampler(data):
+    # Small, central data and parameters: the notebook's products stay
+    # representable, where its chain is defined and polyfast's equals it.
+    n = data.draw(st.integers(0, 12), label="n")
+    values = data.draw(hnp.arrays(np.float64, n, elements=st.floats(-2, 2)), label="data")
+    samples = data.draw(st.integers(0, 40), label="samples")
+    kw = dict(
+        samples=samples,
+        mu_init=data.draw(st.floats(-2, 2), label="mu_init"),
+        proposal_width=data.draw(st.floats(0.05, 2.0), label="proposal_width"),
+        mu_prior_mu=data.draw(st.floats(-1, 1), label="mu_prior_mu"),
+        mu_prior_sd=data.draw(st.floats(0.3, 3.0), label="mu_prior_sd"),
+    )
+    seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
+    source = data.draw(st.sampled_from(["global", "global primed", "RandomState",
+                                        "Generator"]), label="rng")
+    if source.startswith("global"):
+        np.random.seed(seed)
+        if source == "global primed":
+            np.random.standard_normal()  # leaves a cached Gaussian
+        start = np.random.get_state()
+        expected = reference_mcmc.sampler(values, **kw)
+        state_expected = np.random.get_state()
+        np.random.set_state(start)
+        got = polyfast.sampler(values, **kw)
+        state_got = np.random.get_state()
+        assert state_got[0] == state_expected[0] and state_got[2:] == state_expected[2:]
+        np.testing.assert_array_equal(state_got[1], state_expected[1])
+    else:
+        make = (np.random.RandomState if source == "RandomState"
+                else lambda s: np.random.Generator(np.random.PCG64(s)))
+        rng_a, rng_b = make(seed), make(seed)
+        expected = reference_mcmc.sampler_rng(rng_a, values, **kw)
+        got = polyfast.sampler(values, rng=rng_b, **kw)
+        assert rng_a.random() == rng_b.random()  # both consumed the same draws
+    assert got.dtype == np.float64 and got.shape == (samples + 1,)
+    np.testing.assert_array_equal(got, expected)
+
+
 def _sizes(data):
     return (data.draw(st.integers(0, 12), label="nx"), data.draw(st.integers(0, 12), label="ny"))
 
@@ -270,6 +374,8 @@ PROPS = {
     "get_simd_level": prop_simd_levels,
     "get_cpu_simd_level": prop_simd_levels,
     "show_config": prop_show_config,
+    "norm_pdf": prop_norm_pdf,
+    "sampler": prop_sampler,
     "notebook.make_fractal": prop_make_fractal,
     "notebook.make_fractal_nb": prop_make_fractal_nb,
 }

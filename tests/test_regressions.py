@@ -34,3 +34,27 @@ def test_make_fractal_size_checked(func, size, error):
     and (2**63, 2) raised IndexError from deep inside NumPy."""
     with pytest.raises(error, match="size"):
         func(size, 10)
+
+
+@pytest.mark.parametrize("kwargs", [dict(mu_prior_mu=-1e200), dict(mu_prior_mu=1e200),
+                                    dict(mu_prior_sd=1e-160)])
+@pytest.mark.parametrize("rng", ["generator", "random_state"])
+def test_sampler_extreme_prior_no_overflow_error(kwargs, rng):
+    """Bad-input sweep (norm_pdf/sampler rows): finite but extreme prior
+    parameters raised ``OverflowError: (34, 'Numerical result out of range')``
+    from the tie-breaker, whose notebook arithmetic squares a Python float.
+    The notebook's prior is then not representable: the tie-breaker now says
+    "undecided" and the chain keeps its log-space decision, the chain one gets
+    without a tie-breaker."""
+    from polyfast._core import _sampler
+
+    data = np.random.default_rng(0).normal(0.4, 1.0, 20)
+    make = ((lambda: np.random.default_rng(5)) if rng == "generator"
+            else (lambda: np.random.RandomState(5)))
+    got = polyfast.sampler(data, 200, rng=make(), **kwargs)
+    assert got.shape == (201,) and np.isfinite(got).all()
+    prior_mu = kwargs.get("mu_prior_mu", 0.0)
+    prior_sd = kwargs.get("mu_prior_sd", 1.0)
+    expected = _sampler(data, 200, 0.5, 0.5, prior_mu, prior_sd, make(),
+                        rng == "random_state", None, None, 0.0)
+    np.testing.assert_array_equal(got, expected)

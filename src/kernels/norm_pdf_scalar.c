@@ -9,8 +9,9 @@
         (void)hints;                                                       \
         const intptr_t s0 = steps[0], s1 = steps[1], s2 = steps[2];        \
         const intptr_t so = steps[3];                                      \
-        if (s0 == 0 && s1 == 0 && s2 == sizeof(T) && so == sizeof(T)) {    \
-            /* scalar loc and scale, contiguous x: the sampler's shape */  \
+        if (n > 0 && s0 == 0 && s1 == 0 && s2 == sizeof(T) &&              \
+            so == sizeof(T)) {                                             \
+            /* scalar loc and scale, contiguous x (read first: n > 0) */  \
             const double loc = *(const T *)args[0];                        \
             const double scale = *(const T *)args[1];                      \
             const T *x = (const T *)args[2];                               \

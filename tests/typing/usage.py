@@ -18,12 +18,18 @@ from polyfast.notebook import make_fractal, make_fractal_nb
 def main() -> None:
     x: NDArray[np.float64] = np.linspace(-1.0, 1.0, 11)
     ufuncs: list[np.ufunc] = [polyfast.poly8, polyfast.polyval, polyfast.mandelbrot,
-                              polyfast.find_bumps]
+                              polyfast.find_bumps, polyfast.norm_pdf]
     assert all(u.__name__ for u in ufuncs)
     y = np.asarray(polyfast.poly8(x), dtype=np.float64)
     p = np.asarray(polyfast.polyval(x, [1.0, 2.0, 3.0]))
     counts = np.asarray(polyfast.mandelbrot(x + 0.5j, 50))
     locations, count = polyfast.find_bumps(np.abs(x), 0.5, 0.0, 1)
+    pdf = np.asarray(polyfast.norm_pdf(0.0, 1.0, x), dtype=np.float64)
+
+    chain: NDArray[np.float64] = polyfast.sampler(x, samples=10, rng=np.random.default_rng(0))
+    chain_rs = polyfast.sampler(x.tolist(), 5, 0.0, 0.5, False, 0.0, 1.0,
+                                rng=np.random.RandomState(0))
+    chain_global = polyfast.sampler(x)
 
     single = polyfast.pv_locations(np.abs(x), 0.5, 0.0, 1)
     assert not isinstance(single, list)
@@ -41,7 +47,9 @@ def main() -> None:
 
     picture: NDArray[np.int64] = make_fractal((8, 8), 20)
     picture_nb: NDArray[np.int64] = make_fractal_nb((8, 8), 20)
-    assert y.shape == p.shape == counts.shape and picture.shape == picture_nb.shape
+    assert y.shape == p.shape == counts.shape == pdf.shape
+    assert picture.shape == picture_nb.shape
+    assert chain.shape == (11,) and chain_rs.shape == (6,) and chain_global.shape == (5,)
     assert values.size == last and level in ("scalar", "avx2", "avx512") and cpu
     assert np.asarray(count) >= 0 and np.asarray(locations).ndim == 1
     print("typed usage ok")
