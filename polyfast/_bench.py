@@ -549,13 +549,6 @@ class Result:
         }
 
 
-def _run_order(case: Case, baseline: str) -> list[Engine]:
-    """Baseline first, then the engines others are checked against, then the rest."""
-    referenced = {e.same_as for e in case.engines if e.same_as}
-    return sorted(case.engines,
-                  key=lambda e: (e.name != baseline, e.name not in referenced))
-
-
 def run_case(
     case: Case,
     timing: dict | None = None,
@@ -568,9 +561,10 @@ def run_case(
     the engine), then ``make`` builds the function and it is called once,
     after the engine's (or the case's) ``setup``: that first call (with the
     build) is the compile time of a JIT engine and a warm-up for the others,
-    and its result is compared with the baseline's (or with the ``same_as``
-    engine's).  The engine is then timed by `time_call`, and its times
-    multiplied by its ``scale``.  Between engines the runner sleeps `settle`
+    and its result is compared with the baseline's (or, at the end, with the
+    ``same_as`` engine's).  The engine is then timed by `time_call`, and its
+    times multiplied by its ``scale``.  The baseline runs first; the time of
+    ``setup`` is not counted.  Between engines the runner sleeps `settle`
     seconds, so that another runtime's spinning worker threads (OpenMP's) go
     idle before the next engine is timed.
 
@@ -592,10 +586,12 @@ def run_case(
     timing = timing or {}
     baseline = case.resolve_baseline()
     inputs = case.inputs()
-    order = _run_order(case, baseline)
-    referenced = {e.same_as for e in case.engines if e.same_as} | {baseline}
+    order = sorted(case.engines, key=lambda e: e.name != baseline)
+    kept = {e.same_as for e in case.engines if e.same_as}
+    kept |= {e.name for e in case.engines if e.same_as}
     results: dict[str, Result] = {}
     values: dict[str, Any] = {}
+    reference = None
     for engine in order:
         if progress is not None:
             progress.step(f"{case.name}: {engine.name}")
@@ -610,23 +606,31 @@ def run_case(
         with polyfast_threads(engine.threads):
             start = time.perf_counter()
             fn = engine.make(*inputs)
+            build = time.perf_counter() - start
             setup = engine.setup or case.setup
             if setup is not None:
                 setup()
+            start = time.perf_counter()
             value = fn()
-            result.first_call = time.perf_counter() - start
+            result.first_call = build + time.perf_counter() - start
             time.sleep(settle)
             measured = time_call(fn, **timing)
         result.timing = Timing(tuple(t * engine.scale for t in measured.samples),
                                measured.number)
         if engine.jit:
             result.compile = result.first_call
-        if engine.name in referenced:
+        if engine.name == baseline:
+            reference = value
+        if engine.name in kept:
             values[engine.name] = value
-        reference = engine.same_as or baseline
-        if engine.check and reference in values:
-            result.same = bool(case.same(value, values[reference]))
+        if engine.check and not engine.same_as:
+            result.same = bool(case.same(value, reference))
         del value
+    for engine in case.engines:
+        if engine.check and engine.same_as and engine.name in values:
+            other = values.get(engine.same_as)
+            if other is not None:
+                results[engine.name].same = bool(case.same(values[engine.name], other))
     base = results[baseline].timing
     for result in results.values():
         if result.timing is not None:
