@@ -398,7 +398,8 @@ def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
     axes[-1, 0].set_xlabel("median time per call (s, log scale); in brackets: speed-up over "
                            "the case's baseline; ~ extrapolated")
     fig.suptitle(f"python -m polyfast  (polyfast {polyfast.__version__}, "
-                 f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()})",
+                 f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()}; "
+                 f"NumPy {np.__version__}, Python {platform.python_version()})",
                  fontsize=11)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
