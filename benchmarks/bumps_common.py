@@ -30,7 +30,8 @@ def contenders(data: np.ndarray) -> dict:
         "pv_locations_ragged": lambda: polyfast.pv_locations_ragged(data, *PARAMS),
         "pv_locations 2-D (list)": lambda: polyfast.pv_locations(data, *PARAMS),
         "find_bumps gufunc (padded)": lambda: polyfast.find_bumps(data, thr, ithr, width),
-        "loop over rows, polyfast 1-D": lambda: _baselines.pv_locations_rows(polyfast.pv_locations, data),
+        "loop over rows, polyfast 1-D":
+            lambda: _baselines.pv_locations_rows(polyfast.pv_locations, data),
     }
     nb = notebook_numba()
     if nb is not None:

@@ -22,6 +22,7 @@ Importing this module imports none of numba, numexpr, Cython or SciPy.
 from __future__ import annotations
 
 import operator
+import textwrap
 
 import numpy as np
 
@@ -56,220 +57,143 @@ _INT64_MAX = np.iinfo(np.int64).max
 # The polynomial y = x + x**2 + ... + x**8 ("Example Numpy calculation")
 # --------------------------------------------------------------------------
 
+_POLY_DOC = """The notebook's ``{name}``: {summary}
 
-def f_simple(xarr):
-    """The notebook's ``f_simple(xarr)``: ``x + x**2 + ... + x**8``.
+{replaces}
 
-    Replaces the cell ``def f_simple(xarr)`` under "Simple Python" (a Python
-    ``for`` loop over the elements, about 3.6 s on the notebook's 1M vector).
-    Computed by `polyfast.poly8` in one pass over the array.
+Parameters
+----------
+{params}
 
-    Parameters
-    ----------
-    xarr : array_like
-        Real or complex numbers.  float32 and complex64 stay in their
-        precision, as in the notebook's loop (which writes into
-        ``np.empty_like(xarr)``); other real input, integers included, is
-        computed in float64 (the notebook's loop would wrap around in
-        integer arithmetic).
+Returns
+-------
+{returns}
+{raises}
+See Also
+--------
+polyfast.poly8 : The ufunc underneath, with ``out=``, ``where=`` and the
+    other ufunc keywords.
 
-    Returns
-    -------
-    yarr : ndarray
-        ``xarr + xarr**2 + ... + xarr**8``, the shape of `xarr`.
+Examples
+--------
+>>> import numpy as np
+>>> from polyfast.notebook import {name}
+{examples}
+"""
 
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath, with ``out=`` and friends.
+_ANY_DTYPE = """{arg} : array_like
+    Real or complex numbers. float32 and complex64 stay in their precision,
+    as in the notebook; other real input, integers included, is computed in
+    float64."""
 
-    Notes
-    -----
-    polyfast evaluates ``x*((1+x)*((1+x**2)*(1+x**4)))``, one rounding per
-    operation; it agrees with every formulation of the notebook to
-    ``np.testing.assert_allclose``'s defaults, the notebook's own check.
+_FLOAT64_UFUNC = """x : array_like
+    Real numbers.
+*args, **kwargs
+    Passed on to the ufunc `polyfast.poly8` (``out=``, ``where=``, ...), as
+    a numba ufunc takes them."""
 
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_simple
-    >>> f_simple(np.array([0.0, 1.0, 0.5, -0.5]))
-    array([ 0.        ,  8.        ,  0.99609375, -0.33203125])
+
+def _poly_twin(summary, cell, notebook, time, examples, *, how="`polyfast.poly8` in one pass "
+               "over the array, split over threads", arg="x", params=_ANY_DTYPE,
+               returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8``; a NumPy scalar "
+                       "for scalar input.", raises=""):
+    """Give a polynomial twin its numpydoc docstring (the parts they share are above)."""
+    def document(fn):
+        replaces = textwrap.fill(f"Replaces the cell {cell} ({notebook}, about {time} on the "
+                                 f"notebook's 1M vector). Computed by {how}.", 76)
+        fn.__doc__ = _POLY_DOC.format(
+            name=fn.__name__, summary=summary, replaces=replaces,
+            params=params.format(arg=arg), returns=returns, raises=raises,
+            examples=_example_lines(examples))
+        return fn
+    return document
+
+
+def _example_lines(text):
+    """Doctest lines from an example written in the source (see `_poly_twin`'s callers).
+
+    The first line, and the following ones once the source's 4-space indent is
+    removed, are code; a line indented one more space is expected output.
     """
+    first, *rest = text.strip("\n").split("\n")
+    lines = [first] + [line[4:] for line in rest]
+    return "\n".join(line[1:] if line.startswith(" ") else f">>> {line}" for line in lines)
+
+
+@_poly_twin(
+    "``x + x**2 + ... + x**8``, element by element.",
+    "``def f_simple(xarr)`` under \"Simple Python\"", "a Python ``for`` loop over the "
+    "elements", "3.6 s",
+    """f_simple(np.array([0.0, 1.0, 0.5, -0.5]))
+     array([ 0.        ,  8.        ,  0.99609375, -0.33203125])""",
+    arg="xarr",
+    returns="yarr : ndarray\n    ``xarr + xarr**2 + ... + xarr**8``, the shape of `xarr` (the "
+            "notebook writes\n    into ``np.empty_like(xarr)``).")
+def f_simple(xarr):
     return poly8(np.asarray(xarr))
 
 
+@_poly_twin(
+    "``x + x**2 + ... + x**8`` on whole arrays.",
+    "``def f_numpy(x)`` under \"Simple Numpy\"", "one temporary array per power", "480 ms",
+    """x = np.random.normal(size=1_000_000)
+    np.testing.assert_allclose(f_numpy(x), x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8)
+    f_numpy(np.float32(2))
+     np.float32(510.0)""")
 def f_numpy(x):
-    """The notebook's ``f_numpy(x)``: ``x + x**2 + ... + x**8`` on arrays.
-
-    Replaces the cell ``def f_numpy(x)`` under "Simple Numpy" (one temporary
-    array per power, about 480 ms on the notebook's 1M vector).  Computed by
-    `polyfast.poly8`: no temporaries, one pass, split over threads.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers (float32, complex64 keep their precision;
-        other real input is computed in float64).
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x + x**2 + ... + x**8``; a NumPy scalar for scalar input.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numpy
-    >>> x = np.random.normal(size=1_000_000)
-    >>> np.testing.assert_allclose(f_numpy(x), x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8)
-    >>> f_numpy(np.float32(2))
-    np.float32(510.0)
-    """
     return poly8(x)
 
 
+@_poly_twin(
+    "the nested (Horner) polynomial ``x*(1 + x*(1 + ...))``.",
+    "``def f_nest_numpy(x)`` under \"Algorithmic rearrangement\"", "whole-array NumPy",
+    "7.7 ms",
+    """f_nest_numpy(np.array([1.0, 2.0]))
+     array([  8., 510.])""")
 def f_nest_numpy(x):
-    """The notebook's ``f_nest_numpy(x)``: the nested (Horner) polynomial.
-
-    Replaces the cell ``def f_nest_numpy(x)`` under "Algorithmic
-    rearrangement" (``x*(1 + x*(1 + ...))``, about 7.7 ms on the notebook's
-    1M vector).  Computed by `polyfast.poly8`.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers (float32, complex64 keep their precision;
-        other real input is computed in float64).
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x)))))))``.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_nest_numpy
-    >>> f_nest_numpy(np.array([1.0, 2.0]))
-    array([  8., 510.])
-    """
     return poly8(x)
 
 
+@_poly_twin(
+    "the polynomial with one allocation.",
+    "``def f_mem_numpy(x)`` under \"Numpy reduced memory\"", "``y = x.copy()`` then seven "
+    "in-place ``y += 1; y *= x``", "7.9 ms",
+    """f_mem_numpy(np.array([0.5, 1.0, 2.0], dtype=np.float32))
+     array([  0.99609375,   8.        , 510.        ], dtype=float32)""",
+    how="`polyfast.poly8`, which also allocates only its result "
+        "(``polyfast.poly8(x, out=y)`` allocates nothing)")
 def f_mem_numpy(x):
-    """The notebook's ``f_mem_numpy(x)``: the polynomial with one allocation.
-
-    Replaces the cell ``def f_mem_numpy(x)`` under "Numpy reduced memory"
-    (``y = x.copy()`` then seven in-place ``y += 1; y *= x``, about 7.9 ms on
-    the notebook's 1M vector).  Computed by `polyfast.poly8`, which also
-    allocates only its result; ``polyfast.poly8(x, out=y)`` allocates nothing.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers (float32, complex64 keep their precision;
-        other real input is computed in float64).
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x + x**2 + ... + x**8``, a new array.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_mem_numpy
-    >>> f_mem_numpy(np.array([0.5, 1.0, 2.0], dtype=np.float32))
-    array([  0.99609375,   8.        , 510.        ], dtype=float32)
-    """
     return poly8(x)
 
 
+@_poly_twin(
+    "the polynomial without numexpr.",
+    "``def f_numexper(x)``", "``numexpr.evaluate('x + x**2 + ... + x**8')``", "5.6 ms",
+    """f_numexper(0.5)
+     array(0.99609375)""",
+    how="`polyfast.poly8`; numexpr is not needed",
+    returns="y : ndarray\n    Always an array (0-d for scalar input), as ``numexpr.evaluate`` "
+            "returns.")
 def f_numexper(x):
-    """The notebook's ``f_numexper(x)``: the polynomial without numexpr.
-
-    Replaces the cell ``def f_numexper(x)`` (``numexpr.evaluate('x + x**2 +
-    ... + x**8')``, about 5.6 ms on the notebook's 1M vector).  Computed by
-    `polyfast.poly8`; numexpr is not needed.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers (float32, complex64 keep their precision;
-        other real input is computed in float64).
-
-    Returns
-    -------
-    y : ndarray
-        Always an array (0-d for scalar input), as ``numexpr.evaluate``
-        returns.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numexper
-    >>> f_numexper(0.5)
-    array(0.99609375)
-    """
     return np.asarray(poly8(x))
 
 
+@_poly_twin(
+    "the Cython ``f_cython(double[:] xarr)``, without Cython.",
+    "``%%cython`` under \"Cython: A new language\"", "a typed loop over a ``double[:]`` "
+    "memoryview", "3.8 ms",
+    """f_cython(np.array([0.5, -2.0]))
+     array([  0.99609375, 170.        ])""",
+    how="`polyfast.poly8` in float64; no compiler or Cython extension is needed",
+    arg="xarr",
+    params="xarr : array_like, 1-D\n    Real numbers, converted to float64 (the memoryview "
+           "``double[:]`` accepts\n    float64 only; other real dtypes are converted here "
+           "rather than refused).",
+    returns="y : ndarray of float64, 1-D\n    The polynomial of each element (the Cython "
+            "function returns a memoryview\n    of such an array).",
+    raises="\nRaises\n------\nTypeError\n    If `xarr` is not real numeric (complex does not "
+           "fit ``double[:]``).\nValueError\n    If `xarr` is not 1-D, as for the memoryview.\n")
 def f_cython(xarr):
-    """The notebook's Cython ``f_cython(double[:] xarr)``, without Cython.
-
-    Replaces the ``%%cython`` cell under "Cython: A new language" (a typed
-    loop over a ``double[:]`` memoryview evaluating the nested polynomial,
-    about 3.8 ms on the notebook's 1M vector).  Computed by `polyfast.poly8`
-    in float64; no compiler or Cython extension is needed.
-
-    Parameters
-    ----------
-    xarr : array_like, 1-D
-        Real numbers, converted to float64 (the memoryview ``double[:]``
-        accepts float64 only; other real dtypes are converted here rather
-        than refused).
-
-    Returns
-    -------
-    y : ndarray of float64, 1-D
-        The polynomial of each element.  The Cython function returns a
-        memoryview of a float64 array; this returns the array itself.
-
-    Raises
-    ------
-    TypeError
-        If `xarr` is not real numeric (a complex array does not fit
-        ``double[:]``).
-    ValueError
-        If `xarr` is not 1-D, as for the memoryview.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_cython
-    >>> f_cython(np.array([0.5, -2.0]))
-    array([  0.99609375, 170.        ])
-    """
     arr = np.asarray(xarr)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"f_cython() takes a real (double[:]) array, got dtype {arr.dtype}")
@@ -278,176 +202,71 @@ def f_cython(xarr):
     return poly8(arr.astype(np.float64, copy=False))
 
 
+@_poly_twin(
+    "``numba.jit(f_numpy)``, without numba.",
+    "``f_numba_simple = numba.jit(f_numpy)`` under \"Numba\"", "compiled on its first call",
+    "690 µs",
+    """f_numba_simple(np.array([1.0, 1j]))
+     array([8.+0.j, 0.+0.j])""",
+    how="`polyfast.poly8`: nothing to compile")
 def f_numba_simple(x):
-    """The notebook's ``f_numba_simple = numba.jit(f_numpy)``, without numba.
-
-    Replaces the cell ``f_numba_simple = numba.jit(f_numpy)`` under "Numba"
-    (about 690 µs on the notebook's 1M vector, after a compile on the first
-    call).  Computed by `polyfast.poly8`: nothing to compile.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers; float32 and complex64 stay in their
-        precision, as under ``numba.jit``.
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x + x**2 + ... + x**8``.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numba_simple
-    >>> f_numba_simple(np.array([1.0, 1j]))
-    array([8.+0.j, 0.+0.j])
-    """
     return poly8(x)
 
 
+@_poly_twin(
+    "``numba.jit(f_nest_numpy)``, without numba.",
+    "``f_numba_nest = numba.jit(f_nest_numpy)`` under \"Numba\"", "compiled on its first call",
+    "670 µs",
+    """f_numba_nest(np.array([[1.0], [2.0]]))
+     array([[  8.],
+            [510.]])""",
+    how="`polyfast.poly8`: nothing to compile")
 def f_numba_nest(x):
-    """The notebook's ``f_numba_nest = numba.jit(f_nest_numpy)``, without numba.
-
-    Replaces the cell ``f_numba_nest = numba.jit(f_nest_numpy)`` under
-    "Numba" (about 670 µs on the notebook's 1M vector).  Computed by
-    `polyfast.poly8`.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers; float32 and complex64 stay in their
-        precision, as under ``numba.jit``.
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x*(1 + x*(1 + ... (1 + x)))``.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numba_nest
-    >>> f_numba_nest(np.array([[1.0], [2.0]]))
-    array([[  8.],
-           [510.]])
-    """
     return poly8(x)
 
 
+@_poly_twin(
+    "numba's parallel ufunc of ``f_numpy``, without numba.",
+    "``f_numba_simple_ufunc = numba.vectorize([numba.double(numba.double)], "
+    "target='parallel')(f_numpy)`` under \"Numba UFunc\"",
+    "a ufunc whose only loop is ``double -> double``", "360 µs",
+    """f_numba_simple_ufunc(np.array([0.5, 2.0], dtype=np.float32))
+     array([  0.99609375, 510.        ])""",
+    how="``polyfast.poly8(x, dtype=np.float64)``: like numba's ufunc it computes in "
+        "float64, so float32 or integer input gives a float64 result and complex input a "
+        "``TypeError``",
+    params=_FLOAT64_UFUNC,
+    returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8`` in float64.")
 def f_numba_simple_ufunc(x, /, *args, **kwargs):
-    """The notebook's ``f_numba_simple_ufunc``: numba's parallel ufunc, without numba.
-
-    Replaces the cell ``f_numba_simple_ufunc = numba.vectorize(
-    [numba.double(numba.double)], target='parallel')(f_numpy)`` under "Numba
-    UFunc" (about 360 µs on the notebook's 1M vector).  Like that ufunc, whose
-    only loop is ``double -> double``, it computes in float64: float32 or
-    integer input gives a float64 result, complex input a ``TypeError``.
-    Computed by ``polyfast.poly8(x, dtype=np.float64)``, split over threads.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers.
-    *args, **kwargs
-        Passed on to the ufunc `polyfast.poly8` (``out=``, ``where=``, ...),
-        as a numba ufunc takes them.
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x + x**2 + ... + x**8`` in float64.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numba_simple_ufunc
-    >>> f_numba_simple_ufunc(np.array([0.5, 2.0], dtype=np.float32))
-    array([  0.99609375, 510.        ])
-    """
     kwargs.setdefault("dtype", np.float64)
     return poly8(x, *args, **kwargs)
 
 
+@_poly_twin(
+    "numba's parallel ufunc of ``f_nest_numpy``, without numba.",
+    "``f_numba_nest_ufunc = numba.vectorize([numba.double(numba.double)], "
+    "target='parallel')(f_nest_numpy)`` under \"Numba UFunc\"",
+    "a ufunc whose only loop is ``double -> double``", "350 µs",
+    """y = np.empty(3)
+    f_numba_nest_ufunc(np.array([0, 1, 2]), out=y)
+     array([  0.,   8., 510.])""",
+    how="``polyfast.poly8(x, dtype=np.float64)``: float64 like numba's ufunc (complex "
+        "input: ``TypeError``)",
+    params=_FLOAT64_UFUNC,
+    returns="y : ndarray or scalar\n    The nested polynomial in float64.")
 def f_numba_nest_ufunc(x, /, *args, **kwargs):
-    """The notebook's ``f_numba_nest_ufunc``: numba's parallel ufunc, without numba.
-
-    Replaces the cell ``f_numba_nest_ufunc = numba.vectorize(
-    [numba.double(numba.double)], target='parallel')(f_nest_numpy)`` under
-    "Numba UFunc" (about 350 µs on the notebook's 1M vector).  Computes in
-    float64, as that ufunc's only loop does (complex input: ``TypeError``).
-    Computed by ``polyfast.poly8(x, dtype=np.float64)``.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers.
-    *args, **kwargs
-        Passed on to the ufunc `polyfast.poly8` (``out=``, ``where=``, ...).
-
-    Returns
-    -------
-    y : ndarray or scalar
-        The nested polynomial in float64.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numba_nest_ufunc
-    >>> y = np.empty(3)
-    >>> f_numba_nest_ufunc(np.array([0, 1, 2]), out=y)
-    array([  0.,   8., 510.])
-    """
     kwargs.setdefault("dtype", np.float64)
     return poly8(x, *args, **kwargs)
 
 
+@_poly_twin(
+    "``numba.jit(nopython=True, parallel=True)(f_numpy)``, without numba.",
+    "``f_numba_parallel = numba.jit(nopython=True, parallel=True)(f_numpy)`` under "
+    "\"Numba JIT Parallel\"", "numba's threads", "370 µs",
+    """x = np.random.normal(size=100_000)
+    np.testing.assert_allclose(f_numba_parallel(x), sum(x**k for k in range(1, 9)))""",
+    how="`polyfast.poly8`, whose thread pool `polyfast.set_num_threads` sizes")
 def f_numba_parallel(x):
-    """The notebook's ``numba.jit(nopython=True, parallel=True)(f_numpy)``, without numba.
-
-    Replaces the cell ``f_numba_parallel = numba.jit(nopython=True,
-    parallel=True)(f_numpy)`` under "Numba JIT Parallel" (about 370 µs on the
-    notebook's 1M vector).  Computed by `polyfast.poly8`, whose thread pool
-    `polyfast.set_num_threads` sizes.
-
-    Parameters
-    ----------
-    x : array_like
-        Real or complex numbers; float32 and complex64 stay in their
-        precision.
-
-    Returns
-    -------
-    y : ndarray or scalar
-        ``x + x**2 + ... + x**8``.
-
-    See Also
-    --------
-    polyfast.poly8 : The ufunc underneath.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from polyfast.notebook import f_numba_parallel, f_numpy
-    >>> x = np.random.normal(size=100_000)
-    >>> np.testing.assert_allclose(f_numba_parallel(x), f_numpy(x))
-    """
     return poly8(x)
 
 

@@ -276,8 +276,8 @@ def test_norm_pdf_against_the_notebooks_formula():
                     rtol=1e-13)
     assert_allclose(nb.norm_pdf(.4, .7, .2), reference_mcmc.norm_pdf(.4, .7, .2), rtol=1e-15)
     data = rng.normal(size=20)
-    assert_allclose(np.prod(nb.norm_pdf(.3, 1, data)), np.prod(reference_mcmc.norm_pdf(.3, 1, data)),
-                    rtol=1e-13)
+    assert_allclose(np.prod(nb.norm_pdf(.3, 1, data)),
+                    np.prod(reference_mcmc.norm_pdf(.3, 1, data)), rtol=1e-13)
     out = np.empty(1000)
     assert nb.norm_pdf(loc, scale, x, out=out) is out
 
