@@ -5,27 +5,20 @@ version and its numba loop version, at the notebook's 500x500x50 and at
 skipped when numba is absent.  benchmarks/report_mandelbrot.py prints the
 same comparison as a table of ratios."""
 
-import os
-import sys
-
 import numpy as np
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import notebook_fractal  # noqa: E402
-import polyfast  # noqa: E402
-from polyfast.notebook import make_fractal  # noqa: E402
+import polyfast
+from polyfast import _baselines
+from polyfast.notebook import make_fractal
 
 CASES = {"500x500x50": ((500, 500), 50), "2000x2000x200": ((2000, 2000), 200)}
 
 
 @pytest.fixture(scope="module")
 def numba_loop():
-    jitted = notebook_fractal.make_fractal_nb_numba()
-    if jitted is None:
-        pytest.skip("numba is not installed")
-    return jitted
+    pytest.importorskip("numba")
+    return _baselines.make_fractal_nb_numba()
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -53,7 +46,7 @@ def test_notebook_numpy(benchmark, case):
     size, iterations = CASES[case]
     with np.errstate(all="ignore"):
         result = benchmark.pedantic(
-            notebook_fractal.make_fractal, (size, iterations), rounds=3, warmup_rounds=0
+            _baselines.make_fractal, (size, iterations), rounds=3, warmup_rounds=0
         )
     np.testing.assert_array_equal(make_fractal(size, iterations), result)
 

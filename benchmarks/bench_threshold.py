@@ -42,7 +42,7 @@ import numpy as np
 from poly_engines import poly8_min_parallel
 
 import polyfast
-from polyfast import _bench
+from polyfast import _baselines, _bench
 
 SIZES = [1024 << k for k in range(11)]  # 1K ... 1M (1024**2)
 SMALL_SIZES = [1, 100, 1000]
@@ -58,7 +58,7 @@ def size_label(n: int) -> str:
 
 def time_threads(n: int, repeat: int, repeat_time: float) -> tuple[_bench.Timing, _bench.Timing]:
     """poly8 on `n` float64 items with out=: (1-thread, 2-thread) timings."""
-    x = _bench.notebook_vector(n)
+    x = _baselines.notebook_vector(n)
     out = np.empty_like(x)
     timer = timeit.Timer(functools.partial(polyfast.poly8, x, out=out))
     with _bench.polyfast_threads(1):
@@ -116,7 +116,7 @@ def main(argv=None) -> int:
     small = []
     for n in SMALL_SIZES:
         progress.step(f"call overhead at {n} items")
-        x = _bench.notebook_vector(n)
+        x = _baselines.notebook_vector(n)
         out = np.empty_like(x)
         timing = {"min_repeat": repeat, "max_repeat": 4 * repeat, "budget": 0.5,
                   "repeat_time": 1e-3}

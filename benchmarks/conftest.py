@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from polyfast import _bench
+from polyfast import _baselines, _bench
 from polyfast._config import config_dict
 
 
@@ -53,7 +53,7 @@ def dataset_arrays():
         if dataset not in cache:
             cache.clear()
             x = dataset.array()
-            cache[dataset] = (x, _bench.f_nest_numpy(x.astype("float64")))
+            cache[dataset] = (x, _baselines.f_nest_numpy(x.astype("float64")))
         return cache[dataset]
 
     return get

@@ -10,17 +10,13 @@ its load.
 """
 
 import argparse
-import os
-import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import notebook_fractal  # noqa: E402
-import polyfast  # noqa: E402
-from polyfast.notebook import make_fractal  # noqa: E402
+import polyfast
+from polyfast import _baselines
+from polyfast.notebook import make_fractal
 
 
 def best_of(fn, args, repeat):
@@ -39,7 +35,10 @@ def main():
     cases = [((500, 500), 50, 15, 5)]
     if not options.quick:
         cases.append(((2000, 2000), 200, 7, 2))
-    numba_loop = notebook_fractal.make_fractal_nb_numba()
+    try:
+        numba_loop = _baselines.make_fractal_nb_numba()
+    except ImportError:
+        numba_loop = None
     threads = polyfast.get_num_threads()
     print(f"polyfast {polyfast.__version__}, SIMD {polyfast.get_simd_level()}, "
           f"{threads} threads, numpy {np.__version__}"
@@ -51,7 +50,7 @@ def main():
     for size, iterations, repeat, repeat_numpy in cases:
         args = (size, iterations)
         with np.errstate(all="ignore"):
-            t_numpy = best_of(notebook_fractal.make_fractal, args, repeat_numpy)
+            t_numpy = best_of(_baselines.make_fractal, args, repeat_numpy)
         t_numba = float("nan") if numba_loop is None else best_of(numba_loop, args, repeat)
         make_fractal(*args)
         t_fast = best_of(make_fractal, args, repeat)

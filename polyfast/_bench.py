@@ -1,4 +1,4 @@
-"""Timing, tables and the notebook's reference code, shared by the benchmarks.
+"""Timing, tables and the benchmark runner, shared by the benchmarks.
 
 This module is used by ``python -m polyfast`` and by the scripts in the
 repository's ``benchmarks/`` folder; ``import polyfast`` does not import it.
@@ -11,13 +11,11 @@ It holds
 * the environment: polyfast's thread count for a block (`polyfast_threads`),
   the optional engines' versions (`optional_module`, `engine_versions`) and
   the CPU share other processes took while timing (`LoadMeter`);
-* the lecture notebook's polynomial in NumPy (`f_numpy`, `f_nest_numpy`,
-  `f_mem_numpy`), its numexpr version (`f_numexper`) and builders of its numba
-  versions (`numba_notebook_function`).  numexpr and numba are optional: they
-  are imported inside those functions, on first call, never at import;
 * the description of a benchmark (`Engine`, `Case`) and the loop that runs
   one (`run_case`), which checks every engine's result against the case's
   baseline and times the first call, which is where a JIT compiles, apart.
+
+The notebook's own code, which the engines time, is in `polyfast._baselines`.
 """
 
 from __future__ import annotations
@@ -38,13 +36,7 @@ from typing import Any, TextIO
 import numpy as np
 
 import polyfast
-
-#: Seed of the notebook's normal vector (the notebook itself draws it unseeded).
-SEED = 0
-
-#: The notebook's polynomial as the string it hands to ``numexpr.evaluate``.
-NUMEXPR_POLY = "x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8"
-
+from polyfast import _baselines
 
 # --------------------------------------------------------------------------
 # Timing
@@ -389,112 +381,6 @@ def optional_module(name: str):
 
 
 # --------------------------------------------------------------------------
-# The notebook's polynomial
-# --------------------------------------------------------------------------
-
-
-def notebook_vector(size: int = 1_000_000, dtype: Any = np.float64,
-                    seed: int = SEED) -> np.ndarray:
-    """The notebook's input: ``np.random.normal(size=size)``, seeded.
-
-    Drawn from the legacy generator the notebook uses, as after
-    ``np.random.seed(seed)``, then cast to `dtype`.
-
-    Examples
-    --------
-    >>> notebook_vector(3, seed=0)
-    array([1.76405235, 0.40015721, 0.97873798])
-    """
-    return np.random.RandomState(seed).normal(size=size).astype(dtype, copy=False)
-
-
-def f_numpy(x):
-    """The notebook's ``f_numpy``: the sum of powers, one temporary per term."""
-    return x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8
-
-
-def f_nest_numpy(x):
-    """The notebook's ``f_nest_numpy``: Horner's rule in NumPy."""
-    return x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x)))))))
-
-
-def f_mem_numpy(x):
-    """The notebook's ``f_mem_numpy``: Horner's rule in place, one allocation."""
-    y = x.copy()
-    for _ in range(7):
-        y += 1
-        y *= x
-    return y
-
-
-def f_numexper(x):
-    """The notebook's ``f_numexper``: `NUMEXPR_POLY` by ``numexpr.evaluate``.
-
-    numexpr is imported here, on first call (``ImportError`` when absent);
-    ``evaluate`` reads ``x`` from this frame, as in the notebook.
-    """
-    import numexpr
-
-    return numexpr.evaluate(NUMEXPR_POLY)
-
-
-#: The notebook's numba versions, by name (see `numba_notebook_function`).
-NUMBA_FUNCTIONS = (
-    "f_numba_simple",
-    "f_numba_nest",
-    "f_numba_simple_ufunc",
-    "f_numba_nest_ufunc",
-    "f_numba_nest_ufunc_cpu",
-    "f_numba_parallel",
-)
-
-
-def numba_notebook_function(name: str, float32: bool = False) -> Callable:
-    """Build one of the notebook's numba versions of the polynomial.
-
-    numba is imported here (``ImportError`` when absent).  ``numba.jit``
-    compiles lazily, on the first call; ``numba.vectorize`` with a signature
-    compiles here.
-
-    The notebook's text cuts its two ``numba.vectorize`` lines after the
-    signature list; they are rebuilt as ``numba.vectorize([numba.double(
-    numba.double)], target='parallel')(f_numpy)`` (and ``(f_nest_numpy)``),
-    which its timings (half those of ``numba.jit``, level with
-    ``jit(parallel=True)``) and its words "a parallel UFunc" point to.
-    ``f_numba_nest_ufunc_cpu`` is ``f_numba_nest_ufunc`` with numba's default,
-    single-threaded ``target='cpu'``.
-
-    Parameters
-    ----------
-    name : str
-        One of `NUMBA_FUNCTIONS`.
-    float32 : bool, optional
-        Give the vectorized ufuncs a float32 loop besides the notebook's
-        float64 one (without it, float32 input is computed and returned in
-        float64); float64 input still takes the float64 loop.
-
-    Returns
-    -------
-    callable
-        A numba dispatcher or ``numba`` ufunc taking the array ``x``.
-    """
-    import numba
-
-    signatures = [numba.double(numba.double)]
-    if float32:  # first: NumPy takes the first loop the input casts to safely
-        signatures.insert(0, numba.float32(numba.float32))
-    recipes = {
-        "f_numba_simple": lambda: numba.jit(f_numpy),
-        "f_numba_nest": lambda: numba.jit(f_nest_numpy),
-        "f_numba_simple_ufunc": lambda: numba.vectorize(signatures, target="parallel")(f_numpy),
-        "f_numba_nest_ufunc": lambda: numba.vectorize(signatures, target="parallel")(f_nest_numpy),
-        "f_numba_nest_ufunc_cpu": lambda: numba.vectorize(signatures, target="cpu")(f_nest_numpy),
-        "f_numba_parallel": lambda: numba.jit(nopython=True, parallel=True)(f_numpy),
-    }
-    return recipes[name]()
-
-
-# --------------------------------------------------------------------------
 # Cases, engines and the runner
 # --------------------------------------------------------------------------
 
@@ -508,8 +394,8 @@ class Engine:
     name : str
         Row label.
     family : str
-        ``"polyfast"``, ``"numpy"``, ``"numexpr"``, ``"numba"`` or
-        ``"memory"`` (a copy, the memory-traffic bound); colours the plot.
+        ``"polyfast"``, ``"numpy"``, ``"python"``, ``"numexpr"``, ``"numba"``
+        or ``"memory"`` (a copy, the memory-traffic bound); colours the plot.
     make : callable
         ``make(*inputs)`` returns a function of no argument that computes
         the case on those inputs (allocating whatever it must beforehand,
@@ -523,7 +409,19 @@ class Engine:
     threads : int or None
         polyfast thread count while this engine runs; None leaves it.
     check : bool
-        Compare the result with the baseline's (False for a plain copy).
+        Compare the result with the baseline's (False for a plain copy, or a
+        different random stream).
+    scale : float
+        Time multiplier: an engine too slow to run on the whole input runs
+        on a part of it (``make`` picks the part), and its times are
+        extrapolated to the whole by this factor.
+    same_as : str or None
+        Check the result against this other engine's instead of the
+        baseline's (e.g. the notebook's loop fractal, which counts one more
+        than its NumPy one); the result is "n/a" when that engine is skipped.
+    setup : callable or None
+        Called before the first (checked) call instead of ``Case.setup``,
+        e.g. to seed the random state this engine draws from.
     """
 
     name: str
@@ -533,6 +431,9 @@ class Engine:
     jit: bool = False
     threads: int | None = None
     check: bool = True
+    scale: float = 1.0
+    same_as: str | None = None
+    setup: Callable[[], object] | None = None
 
 
 @dataclass(frozen=True)
@@ -549,19 +450,36 @@ class Case:
         ``inputs()`` returns the tuple of arguments passed to ``make``.
     engines : sequence of Engine
         In the order of the table.
-    baseline : str
+    baseline : str or sequence of str
         Name of the engine the speed-ups and result checks refer to; it runs
-        first.
+        first.  A sequence names candidates in order of preference: the
+        first whose optional module can be imported is the baseline.
     same : callable
-        ``same(result, baseline_result)`` is True when the two agree.
+        ``same(result, reference_result)`` is True when the two agree.
+    setup : callable or None
+        Called before each engine's first (checked) call, e.g. to seed
+        ``np.random`` so that every sampler draws the same numbers.
     """
 
     name: str
     title: str
     inputs: Callable[[], tuple]
     engines: Sequence[Engine]
-    baseline: str
+    baseline: str | Sequence[str]
     same: Callable[[Any, Any], bool] = np.allclose
+    setup: Callable[[], object] | None = None
+
+    def resolve_baseline(self) -> str:
+        """The engine that is this run's baseline (see `baseline`)."""
+        candidates = [self.baseline] if isinstance(self.baseline, str) else list(self.baseline)
+        engines = {e.name: e for e in self.engines}
+        for name in candidates:
+            if name not in engines:
+                raise ValueError(f"case {self.name!r}: no engine named {name!r}")
+            requires = engines[name].requires
+            if requires is None or not isinstance(optional_module(requires), str):
+                return name
+        raise ValueError(f"case {self.name!r}: none of the baselines {candidates} can run")
 
 
 def calls(fn: Callable) -> Callable[..., Callable[[], object]]:
@@ -583,11 +501,12 @@ def calls_numba(name: str) -> Callable[[np.ndarray], Callable[[], object]]:
     """An `Engine.make` computing the notebook's numba function `name` on ``x``.
 
     The function is built (for float32 input, with the float32 loop; see
-    `numba_notebook_function`) when the engine runs, so the build, and the
-    compile of the first call, count as the engine's first call.
+    `polyfast._baselines.numba_notebook_function`) when the engine runs, so
+    the build, and the compile of the first call, count as the engine's
+    first call.
     """
     def make(x):
-        fn = numba_notebook_function(name, float32=x.dtype == np.float32)
+        fn = _baselines.numba_notebook_function(name, float32=x.dtype == np.float32)
         return functools.partial(fn, x)
     return make
 
@@ -605,6 +524,8 @@ class Result:
     same: bool | None = None
     speedup: float | None = None
     skipped: str | None = None
+    baseline: bool = False
+    scale: float = 1.0
 
     def as_dict(self) -> dict:
         """Plain types only, for JSON."""
@@ -613,11 +534,13 @@ class Result:
             "case": self.case,
             "engine": self.engine,
             "family": self.family,
+            "baseline": self.baseline,
             "median_s": t.median if t else None,
             "min_s": t.min if t else None,
             "repeat": t.repeat if t else None,
             "number": t.number if t else None,
             "samples_s": list(t.samples) if t else None,
+            "extrapolated_by": self.scale if self.scale != 1.0 else None,
             "first_call_s": self.first_call,
             "compile_s": self.compile,
             "speedup": self.speedup,
@@ -635,12 +558,15 @@ def run_case(
     """Run every engine of a case: build, first call, timing, result check.
 
     For each engine the optional module is imported first (a failure skips
-    the engine), then ``make`` builds the function and it is called once:
-    that first call (with the build) is the compile time of a JIT engine and
-    a warm-up for the others, and its result is compared with the
-    baseline's.  The engine is then timed by `time_call`.  Between engines
-    the runner sleeps `settle` seconds, so that another runtime's spinning
-    worker threads (OpenMP's) go idle before the next engine is timed.
+    the engine), then ``make`` builds the function and it is called once,
+    after the engine's (or the case's) ``setup``: that first call (with the
+    build) is the compile time of a JIT engine and a warm-up for the others,
+    and its result is compared with the baseline's (or, at the end, with the
+    ``same_as`` engine's).  The engine is then timed by `time_call`, and its
+    times multiplied by its ``scale``.  The baseline runs first; the time of
+    ``setup`` is not counted.  Between engines the runner sleeps `settle`
+    seconds, so that another runtime's spinning worker threads (OpenMP's) go
+    idle before the next engine is timed.
 
     Parameters
     ----------
@@ -658,16 +584,19 @@ def run_case(
         In the order of ``case.engines``.
     """
     timing = timing or {}
+    baseline = case.resolve_baseline()
     inputs = case.inputs()
-    order = sorted(case.engines, key=lambda e: e.name != case.baseline)
-    if order[0].name != case.baseline:
-        raise ValueError(f"case {case.name!r}: no engine named {case.baseline!r}")
+    order = sorted(case.engines, key=lambda e: e.name != baseline)
+    kept = {e.same_as for e in case.engines if e.same_as}
+    kept |= {e.name for e in case.engines if e.same_as}
     results: dict[str, Result] = {}
+    values: dict[str, Any] = {}
     reference = None
     for engine in order:
         if progress is not None:
             progress.step(f"{case.name}: {engine.name}")
-        result = Result(case.name, engine.name, engine.family)
+        result = Result(case.name, engine.name, engine.family,
+                        baseline=engine.name == baseline, scale=engine.scale)
         results[engine.name] = result
         if engine.requires:
             module = optional_module(engine.requires)
@@ -677,18 +606,32 @@ def run_case(
         with polyfast_threads(engine.threads):
             start = time.perf_counter()
             fn = engine.make(*inputs)
+            build = time.perf_counter() - start
+            setup = engine.setup or case.setup
+            if setup is not None:
+                setup()
+            start = time.perf_counter()
             value = fn()
-            result.first_call = time.perf_counter() - start
+            result.first_call = build + time.perf_counter() - start
             time.sleep(settle)
-            result.timing = time_call(fn, **timing)
+            measured = time_call(fn, **timing)
+        result.timing = Timing(tuple(t * engine.scale for t in measured.samples),
+                               measured.number)
         if engine.jit:
             result.compile = result.first_call
-        if engine.name == case.baseline:
+        if engine.name == baseline:
             reference = value
-        if engine.check:
+        if engine.name in kept:
+            values[engine.name] = value
+        if engine.check and not engine.same_as:
             result.same = bool(case.same(value, reference))
         del value
-    base = results[case.baseline].timing
+    for engine in case.engines:
+        if engine.check and engine.same_as and engine.name in values:
+            other = values.get(engine.same_as)
+            if other is not None:
+                results[engine.name].same = bool(case.same(values[engine.name], other))
+    base = results[baseline].timing
     for result in results.values():
         if result.timing is not None:
             result.speedup = base.median / result.timing.median

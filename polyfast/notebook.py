@@ -3,23 +3,339 @@
 Each function here has the name, signature and results of a function of the
 notebook (``seeds/000_...``), computed by polyfast's C ufuncs: replace the
 notebook's definition by ``from polyfast.notebook import NAME`` and the cells
-that call it run unchanged, faster.
+that call it run unchanged, faster.  Each docstring names the notebook cell
+it replaces.
+
+- ``f_simple``, ``f_numpy``, ``f_nest_numpy``, ``f_mem_numpy``, ``f_numexper``,
+  ``f_cython``, ``f_numba_simple``, ``f_numba_nest``, ``f_numba_simple_ufunc``,
+  ``f_numba_nest_ufunc``, ``f_numba_parallel``: `polyfast.poly8`, one pass in
+  C over the array, split over threads;
+- ``pv_locations``: `polyfast.pv_locations` on float32, like the notebook's
+  numba signature;
+- ``make_fractal``, ``make_fractal_nb``: `polyfast.mandelbrot`;
+- ``norm_pdf``: the ufunc `polyfast.norm_pdf`;
+- ``sampler``: `polyfast.sampler`, the chain in C.
+
+Importing this module imports none of numba, numexpr, Cython or SciPy.
 """
 
 from __future__ import annotations
 
 import operator
+import textwrap
 from collections.abc import Sequence
 from typing import Any, SupportsIndex
 
 import numpy as np
 from numpy.typing import NDArray
 
-from polyfast import mandelbrot
+from polyfast import mandelbrot, poly8
+from polyfast import norm_pdf as _norm_pdf
+from polyfast import pv_locations as _pv_locations
+from polyfast import sampler as _sampler
 
-__all__ = ["make_fractal", "make_fractal_nb"]
+__all__ = [
+    "f_simple",
+    "f_numpy",
+    "f_nest_numpy",
+    "f_mem_numpy",
+    "f_numexper",
+    "f_cython",
+    "f_numba_simple",
+    "f_numba_nest",
+    "f_numba_simple_ufunc",
+    "f_numba_nest_ufunc",
+    "f_numba_parallel",
+    "pv_locations",
+    "make_fractal",
+    "make_fractal_nb",
+    "norm_pdf",
+    "sampler",
+]
 
 _INT64_MAX = np.iinfo(np.int64).max
+
+
+# --------------------------------------------------------------------------
+# The polynomial y = x + x**2 + ... + x**8 ("Example Numpy calculation")
+# --------------------------------------------------------------------------
+
+_POLY_DOC = """The notebook's ``{name}``: {summary}
+
+{replaces}
+
+Parameters
+----------
+{params}
+
+Returns
+-------
+{returns}
+{raises}
+See Also
+--------
+polyfast.poly8 : The ufunc underneath, with ``out=``, ``where=`` and the
+    other ufunc keywords.
+
+Examples
+--------
+>>> import numpy as np
+>>> from polyfast.notebook import {name}
+{examples}
+"""
+
+_ANY_DTYPE = """{arg} : array_like
+    Real or complex numbers. float32 and complex64 stay in their precision,
+    as in the notebook; other real input, integers included, is computed in
+    float64."""
+
+_FLOAT64_UFUNC = """x : array_like
+    Real numbers.
+*args, **kwargs
+    Passed on to the ufunc `polyfast.poly8` (``out=``, ``where=``, ...), as
+    a numba ufunc takes them."""
+
+
+def _poly_twin(summary, cell, notebook, time, examples, *, how="`polyfast.poly8` in one pass "
+               "over the array, split over threads", arg="x", params=_ANY_DTYPE,
+               returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8``; a NumPy scalar "
+                       "for scalar input.", raises=""):
+    """Give a polynomial twin its numpydoc docstring (the parts they share are above)."""
+    def document(fn):
+        replaces = textwrap.fill(f"Replaces the cell {cell} ({notebook}, about {time} on the "
+                                 f"notebook's 1M vector). Computed by {how}.", 76)
+        fn.__doc__ = _POLY_DOC.format(
+            name=fn.__name__, summary=summary, replaces=replaces,
+            params=params.format(arg=arg), returns=returns, raises=raises,
+            examples=_example_lines(examples))
+        return fn
+    return document
+
+
+def _example_lines(text):
+    """Doctest lines from an example written in the source (see `_poly_twin`'s callers).
+
+    The first line, and the following ones once the source's 4-space indent is
+    removed, are code; a line indented one more space is expected output.
+    """
+    first, *rest = text.strip("\n").split("\n")
+    lines = [first] + [line[4:] for line in rest]
+    return "\n".join(line[1:] if line.startswith(" ") else f">>> {line}" for line in lines)
+
+
+@_poly_twin(
+    "``x + x**2 + ... + x**8``, element by element.",
+    "``def f_simple(xarr)`` under \"Simple Python\"", "a Python ``for`` loop over the "
+    "elements", "3.6 s",
+    """f_simple(np.array([0.0, 1.0, 0.5, -0.5]))
+     array([ 0.        ,  8.        ,  0.99609375, -0.33203125])""",
+    arg="xarr",
+    returns="yarr : ndarray\n    ``xarr + xarr**2 + ... + xarr**8``, the shape of `xarr` (the "
+            "notebook writes\n    into ``np.empty_like(xarr)``).")
+def f_simple(xarr):
+    return poly8(np.asarray(xarr))
+
+
+@_poly_twin(
+    "``x + x**2 + ... + x**8`` on whole arrays.",
+    "``def f_numpy(x)`` under \"Simple Numpy\"", "one temporary array per power", "480 ms",
+    """x = np.random.normal(size=1_000_000)
+    np.testing.assert_allclose(f_numpy(x), x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8)
+    f_numpy(np.float32(2))
+     np.float32(510.0)""")
+def f_numpy(x):
+    return poly8(x)
+
+
+@_poly_twin(
+    "the nested (Horner) polynomial ``x*(1 + x*(1 + ...))``.",
+    "``def f_nest_numpy(x)`` under \"Algorithmic rearrangement\"", "whole-array NumPy",
+    "7.7 ms",
+    """f_nest_numpy(np.array([1.0, 2.0]))
+     array([  8., 510.])""")
+def f_nest_numpy(x):
+    return poly8(x)
+
+
+@_poly_twin(
+    "the polynomial with one allocation.",
+    "``def f_mem_numpy(x)`` under \"Numpy reduced memory\"", "``y = x.copy()`` then seven "
+    "in-place ``y += 1; y *= x``", "7.9 ms",
+    """f_mem_numpy(np.array([0.5, 1.0, 2.0], dtype=np.float32))
+     array([  0.99609375,   8.        , 510.        ], dtype=float32)""",
+    how="`polyfast.poly8`, which also allocates only its result "
+        "(``polyfast.poly8(x, out=y)`` allocates nothing)")
+def f_mem_numpy(x):
+    return poly8(x)
+
+
+@_poly_twin(
+    "the polynomial without numexpr.",
+    "``def f_numexper(x)``", "``numexpr.evaluate('x + x**2 + ... + x**8')``", "5.6 ms",
+    """f_numexper(0.5)
+     array(0.99609375)""",
+    how="`polyfast.poly8`; numexpr is not needed",
+    returns="y : ndarray\n    Always an array (0-d for scalar input), as ``numexpr.evaluate`` "
+            "returns.")
+def f_numexper(x):
+    return np.asarray(poly8(x))
+
+
+@_poly_twin(
+    "the Cython ``f_cython(double[:] xarr)``, without Cython.",
+    "``%%cython`` under \"Cython: A new language\"", "a typed loop over a ``double[:]`` "
+    "memoryview", "3.8 ms",
+    """f_cython(np.array([0.5, -2.0]))
+     array([  0.99609375, 170.        ])""",
+    how="`polyfast.poly8` in float64; no compiler or Cython extension is needed",
+    arg="xarr",
+    params="xarr : array_like, 1-D\n    Real numbers, converted to float64 (the memoryview "
+           "``double[:]`` accepts\n    float64 only; other real dtypes are converted here "
+           "rather than refused).",
+    returns="y : ndarray of float64, 1-D\n    The polynomial of each element (the Cython "
+            "function returns a memoryview\n    of such an array).",
+    raises="\nRaises\n------\nTypeError\n    If `xarr` is not real numeric (complex does not "
+           "fit ``double[:]``).\nValueError\n    If `xarr` is not 1-D, as for the memoryview.\n")
+def f_cython(xarr):
+    arr = np.asarray(xarr)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"f_cython() takes a real (double[:]) array, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"Buffer has wrong number of dimensions (expected 1, got {arr.ndim})")
+    return poly8(arr.astype(np.float64, copy=False))
+
+
+@_poly_twin(
+    "``numba.jit(f_numpy)``, without numba.",
+    "``f_numba_simple = numba.jit(f_numpy)`` under \"Numba\"", "compiled on its first call",
+    "690 µs",
+    """f_numba_simple(np.array([1.0, 1j]))
+     array([8.+0.j, 0.+0.j])""",
+    how="`polyfast.poly8`: nothing to compile")
+def f_numba_simple(x):
+    return poly8(x)
+
+
+@_poly_twin(
+    "``numba.jit(f_nest_numpy)``, without numba.",
+    "``f_numba_nest = numba.jit(f_nest_numpy)`` under \"Numba\"", "compiled on its first call",
+    "670 µs",
+    """f_numba_nest(np.array([[1.0], [2.0]]))
+     array([[  8.],
+            [510.]])""",
+    how="`polyfast.poly8`: nothing to compile")
+def f_numba_nest(x):
+    return poly8(x)
+
+
+@_poly_twin(
+    "numba's parallel ufunc of ``f_numpy``, without numba.",
+    "``f_numba_simple_ufunc = numba.vectorize([numba.double(numba.double)], "
+    "target='parallel')(f_numpy)`` under \"Numba UFunc\"",
+    "a ufunc whose only loop is ``double -> double``", "360 µs",
+    """f_numba_simple_ufunc(np.array([0.5, 2.0], dtype=np.float32))
+     array([  0.99609375, 510.        ])""",
+    how="``polyfast.poly8(x, dtype=np.float64)``: like numba's ufunc it computes in "
+        "float64, so float32 or integer input gives a float64 result and complex input a "
+        "``TypeError``",
+    params=_FLOAT64_UFUNC,
+    returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8`` in float64.")
+def f_numba_simple_ufunc(x, /, *args, **kwargs):
+    kwargs.setdefault("dtype", np.float64)
+    return poly8(x, *args, **kwargs)
+
+
+@_poly_twin(
+    "numba's parallel ufunc of ``f_nest_numpy``, without numba.",
+    "``f_numba_nest_ufunc = numba.vectorize([numba.double(numba.double)], "
+    "target='parallel')(f_nest_numpy)`` under \"Numba UFunc\"",
+    "a ufunc whose only loop is ``double -> double``", "350 µs",
+    """y = np.empty(3)
+    f_numba_nest_ufunc(np.array([0, 1, 2]), out=y)
+     array([  0.,   8., 510.])""",
+    how="``polyfast.poly8(x, dtype=np.float64)``: float64 like numba's ufunc (complex "
+        "input: ``TypeError``)",
+    params=_FLOAT64_UFUNC,
+    returns="y : ndarray or scalar\n    The nested polynomial in float64.")
+def f_numba_nest_ufunc(x, /, *args, **kwargs):
+    kwargs.setdefault("dtype", np.float64)
+    return poly8(x, *args, **kwargs)
+
+
+@_poly_twin(
+    "``numba.jit(nopython=True, parallel=True)(f_numpy)``, without numba.",
+    "``f_numba_parallel = numba.jit(nopython=True, parallel=True)(f_numpy)`` under "
+    "\"Numba JIT Parallel\"", "numba's threads", "370 µs",
+    """x = np.random.normal(size=100_000)
+    np.testing.assert_allclose(f_numba_parallel(x), sum(x**k for k in range(1, 9)))""",
+    how="`polyfast.poly8`, whose thread pool `polyfast.set_num_threads` sizes")
+def f_numba_parallel(x):
+    return poly8(x)
+
+
+# --------------------------------------------------------------------------
+# The bump finder ("Real code example")
+# --------------------------------------------------------------------------
+
+
+def pv_locations(targets, threshold, integral_threshold, min_width):
+    """The notebook's numba ``pv_locations``: locations of the bumps in `targets`.
+
+    Replaces the cell ``def pv_locations(targets, threshold,
+    integral_threshold, min_width)`` under "Real code example" (decorated
+    with ``numba.jit(numba.float32[:](numba.float32[:], numba.float32,
+    numba.float32, numba.int32), ...)``).  Like that signature, the targets
+    and thresholds are taken as float32 and the locations returned as
+    float32.  Computed by `polyfast.pv_locations`, with float64 sums.
+
+    A bump is a maximal run of ``targets[i] >= threshold``, kept when it is at
+    least `min_width` bins long and its sum is at least `integral_threshold`;
+    its location is ``sum(i * targets[i]) / sum(targets[i])`` over the run.
+
+    Parameters
+    ----------
+    targets : array_like, 1-D (or 2-D)
+        Real numbers, converted to float32 (the numba version accepts float32
+        arrays only).  A 2-D array (events x bins) gives one result per row,
+        in one call into C.
+    threshold, integral_threshold : real scalar
+        Rounded to float32, as the numba signature does.
+    min_width : int
+        Least number of bins of a kept bump.
+
+    Returns
+    -------
+    locations : ndarray of float32, or list of them for 2-D `targets`
+
+    See Also
+    --------
+    polyfast.pv_locations : Keeps float64 input in float64.
+    polyfast.pv_locations_ragged : All rows' locations in one array.
+
+    Notes
+    -----
+    The notebook sums in float32 locals; this sums in float64 and rounds the
+    location once, so the bumps found are the notebook's and their locations
+    agree to float32 precision (rtol 1e-6), or better.  The notebook's buffer
+    of 150 locations per call is gone: any number of bumps is returned.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from polyfast.notebook import pv_locations
+    >>> t = np.zeros(30)
+    >>> t[4:9] = [0.05, 0.2, 0.5, 0.2, 0.05]   # kept
+    >>> t[20:22] = 1.0                         # too narrow
+    >>> pv_locations(t, 1e-2, 0.2, 3)
+    array([6.], dtype=float32)
+    """
+    return _pv_locations(np.asarray(targets, dtype=np.float32), threshold,
+                         integral_threshold, min_width)
+
+
+# --------------------------------------------------------------------------
+# The fractal ("Fractal code from week 3")
+# --------------------------------------------------------------------------
 
 
 # Points per call of the ufunc: the grid is built and post-processed a block of
@@ -230,3 +546,111 @@ def make_fractal_nb(
     if count <= 0:
         return np.zeros((ny, nx), dtype=np.int64)
     return _counts((nx, ny), count, 1)
+
+
+# --------------------------------------------------------------------------
+# The MCMC sampler
+# --------------------------------------------------------------------------
+
+
+def norm_pdf(loc, scale, x, **kwargs):
+    """The notebook's ``norm_pdf(loc, scale, x)``: the normal density.
+
+    Replaces the cell ``def norm_pdf(loc, scale, x)`` that the notebook
+    writes to stand in for ``scipy.stats.norm(loc, scale).pdf(x)``
+    (``exp(-((x-loc)/scale)**2/2) / sqrt(2*pi) / scale``).  Computed by the
+    ufunc `polyfast.norm_pdf`, which broadcasts its three arguments.
+
+    Parameters
+    ----------
+    loc, scale, x : array_like
+        Mean, standard deviation and the points; float32 when all are
+        float32, else float64.
+    **kwargs
+        Passed on to the ufunc (``out=``, ``where=``, ...).
+
+    Returns
+    -------
+    pdf : ndarray or scalar
+        The density; ``scale <= 0`` gives nan (the notebook's formula gives
+        a negative or infinite number there).
+
+    See Also
+    --------
+    polyfast.norm_pdf : The ufunc underneath.
+
+    Notes
+    -----
+    Agrees with the notebook's formula to ``np.testing.assert_allclose``'s
+    defaults, and with SciPy's ``norm(loc, scale).pdf(x)`` to rtol 1e-13.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from polyfast.notebook import norm_pdf
+    >>> bool(norm_pdf(0.0, 1.0, 0.0) == 1 / np.sqrt(2 * np.pi))
+    True
+    >>> norm_pdf(.3, 1, np.array([0.3, 1.3]))
+    array([0.39894228, 0.24197072])
+    """
+    return _norm_pdf(loc, scale, x, **kwargs)
+
+
+def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,
+            mu_prior_sd=1., *, rng=None):
+    """The notebook's Metropolis ``sampler``, the chain in C.
+
+    Replaces the cells ``def sampler(data, samples=4, mu_init=.5,
+    proposal_width=.5, plot=False, mu_prior_mu=0, mu_prior_sd=1.)`` of the
+    MCMC part: both the first version (SciPy's ``norm``, a list) and the
+    final one (``norm_pdf``, ``np.random.normal`` and ``np.random.rand``, an
+    array).  After the same ``np.random.seed(s)`` it returns the final
+    version's chain, as an array, and leaves ``np.random``'s state where the
+    notebook's code would.  Computed by `polyfast.sampler`.
+
+    Parameters
+    ----------
+    data : array_like, 1-D
+        Real, finite data, normal with unknown mean and sd 1.
+    samples : int, optional
+        Number of steps.
+    mu_init : float, optional
+        Start of the chain.
+    proposal_width : float, optional
+        Standard deviation of the normal proposal.
+    plot : bool, optional
+        The notebook's plotting helper is not part of this; ``True`` raises
+        NotImplementedError.
+    mu_prior_mu, mu_prior_sd : float, optional
+        The normal prior on the mean.
+    rng : numpy.random.Generator or RandomState, optional
+        Not in the notebook: draw from this instead of ``np.random``'s
+        global state.
+
+    Returns
+    -------
+    posterior : ndarray of float64
+        Length ``samples + 1``, starting with `mu_init`.
+
+    See Also
+    --------
+    polyfast.sampler : The same function.
+
+    Notes
+    -----
+    The first notebook version returned a list; ``list(...)`` of this gives
+    one.  It works in log space, so large `data` whose product of densities
+    underflows in the notebook still gives a valid chain.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from polyfast.notebook import sampler
+    >>> np.random.seed(0)
+    >>> data = np.random.randn(20)
+    >>> posterior = sampler(data, samples=1500, mu_init=1.)
+    >>> posterior.shape, posterior[0]
+    ((1501,), np.float64(1.0))
+    """
+    return _sampler(data, samples, mu_init, proposal_width, plot, mu_prior_mu, mu_prior_sd,
+                    rng=rng)

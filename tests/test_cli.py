@@ -1,0 +1,188 @@
+"""python -m polyfast (issue 6): the cases, the table, the options, the baselines.
+
+No wall-clock number is checked: only that the run completes, that every
+engine's result agrees with its baseline, and what the output says.
+"""
+
+import json
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import reference
+import reference_bumps
+import reference_fractal
+import reference_mcmc
+from polyfast import _baselines, _bench
+from polyfast import __main__ as cli
+
+QUICKEST = ["--quick", "--case", "fractal", "--case", "sampler"]
+
+
+def run_cli(run_python, args, block=(), timeout=300):
+    """``python -m polyfast ARGS`` in a fresh interpreter, with modules in `block` unimportable."""
+    code = f"""
+        import sys
+        for name in {list(block)!r}:
+            sys.modules[name] = None  # import raises ModuleNotFoundError
+        from polyfast.__main__ import main
+        sys.exit(main({list(args)!r}))
+    """
+    return run_python(code, check=False, timeout=timeout)
+
+
+def test_quick_run_writes_json_and_a_table(run_python, tmp_path):
+    out = tmp_path / "r.json"
+    proc = run_cli(run_python, QUICKEST + ["--json", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text())
+    assert [c["name"] for c in doc["cases"]] == ["fractal", "sampler"]
+    ran = [r for r in doc["results"] if r["skipped"] is None]
+    assert ran and all(r["same_result"] in (True, None) for r in ran)
+    assert {r["engine"] for r in ran if r["baseline"]} == {"make_fractal (NumPy)",
+                                                         "sampler (NumPy)"}
+    assert all(r["median_s"] > 0 and r["speedup"] > 0 for r in ran)
+    lines = proc.stdout.splitlines()
+    header = next(line for line in lines if line.startswith("| case"))
+    for column in ("engine", "median", "min", "speed-up", "compile", "same result"):
+        assert column in header
+    assert any("| baseline |" in line for line in lines)
+    assert "NO" not in proc.stdout.split("| same result")[1]
+    assert "[1/" in proc.stderr  # the progress line
+
+
+def test_absent_engines_are_said_and_the_bump_baseline_falls_back(run_python, tmp_path):
+    out = tmp_path / "r.json"
+    proc = run_cli(run_python, ["--quick", "--case", "bumps", "--case", "sampler",
+                                "--json", str(out)], block=["numba", "numexpr"])
+    assert proc.returncode == 0, proc.stderr
+    assert "note: numba not installed: skipped" in proc.stdout
+    assert "pip install numba" in proc.stdout
+    doc = json.loads(out.read_text())
+    bumps = {c["name"]: c["baseline"] for c in doc["cases"]}["bumps"]
+    assert "pure Python" in bumps and "extrapolated" in bumps
+    assert f"baseline: {bumps}" in proc.stdout
+    ran = [r for r in doc["results"] if r["skipped"] is None]
+    assert all(r["family"] != "numba" for r in ran)
+    assert all(r["same_result"] in (True, None) for r in ran)
+
+
+def test_plot_writes_a_png(run_python, tmp_path):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "t.png"
+    proc = run_cli(run_python, QUICKEST[:3] + ["--plot", str(png)])
+    assert proc.returncode == 0, proc.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_is_a_clear_error(run_python, tmp_path):
+    proc = run_cli(run_python, QUICKEST + ["--plot", str(tmp_path / "t.png")],
+                   block=["matplotlib"])
+    assert proc.returncode == 2
+    assert "--plot needs matplotlib" in proc.stderr
+
+
+def test_threads_option(run_python):
+    proc = run_cli(run_python, QUICKEST[:3] + ["--threads", "1"])
+    assert proc.returncode == 0, proc.stderr
+    assert "1 threads" in proc.stdout
+    bad = run_cli(run_python, QUICKEST[:3] + ["--threads", "0"])
+    assert bad.returncode == 2 and "--threads" in bad.stderr
+
+
+def test_every_case_has_its_baseline_and_the_notebooks_inputs():
+    names = [c.name for c in cli.CASES]
+    assert names == ["poly8", "bumps", "fractal", "sampler"]
+    for case in cli.CASES:
+        candidates = [case.baseline] if isinstance(case.baseline, str) else case.baseline
+        engines = {e.name for e in case.engines}
+        assert set(candidates) <= engines
+        assert any(e.family == "polyfast" for e in case.engines)
+    assert cli.POLY8.inputs()[0].shape == (1_000_000,)
+    assert (_baselines.EVENTS, _baselines.BINS) == (10_000, 4000)
+    assert _baselines.BUMP_PARAMS == (1e-2, 0.2, 3)
+    assert cli.FRACTAL.inputs() == ((500, 500), 50)
+    assert cli.SAMPLER.inputs()[0].shape == (20,)
+
+
+# --------------------------------------------------------------- the runner
+
+
+def _engine(name, value, **kw):
+    return _bench.Engine(name, kw.pop("family", "numpy"), lambda: (lambda: value), **kw)
+
+
+FAST = {"min_repeat": 1, "max_repeat": 2, "budget": 0.0, "repeat_time": 1e-4}
+
+
+def test_runner_baseline_fallback_scale_and_same_as():
+    case = _bench.Case(
+        name="t", title="t", inputs=lambda: (),
+        baseline=("preferred", "fallback"),
+        same=lambda a, b: a == b,
+        engines=(
+            _engine("fallback", 1, scale=10.0),
+            _engine("preferred", 1, requires="no_such_module_polyfast_test"),
+            _engine("other", 2, same_as="twin"),
+            _engine("twin", 2, same_as="other"),
+            _engine("wrong", 3),
+            _engine("unchecked", 3, check=False),
+        ),
+    )
+    results = {r.engine: r for r in _bench.run_case(case, FAST, settle=0)}
+    assert results["preferred"].skipped == "no_such_module_polyfast_test not installed"
+    assert results["fallback"].baseline and results["fallback"].same is True
+    assert results["fallback"].scale == 10.0
+    assert results["other"].same is True and results["twin"].same is True
+    assert results["wrong"].same is False
+    assert results["unchecked"].same is None
+    table = cli.format_table(list(results.values()))
+    assert "baseline" in table and "~" in table  # extrapolated times are marked
+    assert any("no_such_module_polyfast_test not installed" in line
+               for line in cli.skipped_messages(list(results.values())))
+
+
+def test_setup_runs_before_the_checked_call():
+    calls = []
+    case = _bench.Case(name="t", title="t", inputs=lambda: (), baseline="a",
+                       setup=lambda: calls.append("case"),
+                       engines=(_engine("a", 1),
+                                _engine("b", 1, setup=lambda: calls.append("engine"))))
+    _bench.run_case(case, FAST, settle=0)
+    assert calls == ["case", "engine"]
+
+
+# --------------------------------------------------------------- the baselines
+
+
+def test_baselines_are_the_notebooks_code(notebook_x):
+    x = notebook_x[:5000]
+    for name in ("f_simple", "f_numpy", "f_nest_numpy", "f_mem_numpy"):
+        assert_array_equal(getattr(_baselines, name)(x), getattr(reference, name)(x))
+    with np.errstate(all="ignore"):
+        assert_array_equal(_baselines.make_fractal((60, 60), 20),
+                           reference_fractal.make_fractal((60, 60), 20))
+    assert_array_equal(_baselines.make_fractal_nb((12, 12), 9),
+                       reference_fractal.make_fractal_nb((12, 12), 9))
+    data = np.random.default_rng(0).normal(size=20)
+    np.random.seed(3)
+    a = _baselines.sampler(data, samples=200, mu_init=1.)
+    np.random.seed(3)
+    assert_array_equal(a, reference_mcmc.sampler(data, samples=200, mu_init=1.))
+
+
+def test_baseline_bump_data_and_loop():
+    data = _baselines.realistic_events(300, 500, seed=5)
+    assert_array_equal(data, reference_bumps.realistic_events(300, 500, seed=5))
+    for row in data[:30]:
+        got = _baselines.pv_locations(row, *_baselines.BUMP_PARAMS)
+        want = reference_bumps.pv_locations_reference(row, *_baselines.BUMP_PARAMS)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+def test_cli_module_does_not_run_on_import():
+    assert "polyfast.__main__" in sys.modules
+    assert callable(cli.main)
