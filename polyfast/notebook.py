@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import operator
 import textwrap
-from collections.abc import Sequence
-from typing import Any, SupportsIndex
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, SupportsIndex, TypeVar, Union, cast
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from polyfast import mandelbrot, poly8
 from polyfast import norm_pdf as _norm_pdf
 from polyfast import pv_locations as _pv_locations
 from polyfast import sampler as _sampler
+from polyfast._bumps import Integer, RealScalar
 
 __all__ = [
     "f_simple",
@@ -54,6 +55,13 @@ __all__ = [
 ]
 
 _INT64_MAX = np.iinfo(np.int64).max
+
+#: What the polynomial twins return: an array of the input's shape, or a NumPy
+#: scalar for scalar (0-d) input; float32/float64/complex64/complex128.
+_PolyResult = Union[NDArray[np.inexact[Any]], np.inexact[Any]]
+#: The numba-ufunc twins compute in float64.
+_Float64Result = Union[NDArray[np.float64], np.float64]
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 # --------------------------------------------------------------------------
@@ -96,12 +104,14 @@ _FLOAT64_UFUNC = """x : array_like
     a numba ufunc takes them."""
 
 
-def _poly_twin(summary, cell, notebook, time, examples, *, how="`polyfast.poly8` in one pass "
-               "over the array, split over threads", arg="x", params=_ANY_DTYPE,
-               returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8``; a NumPy scalar "
-                       "for scalar input.", raises=""):
+def _poly_twin(summary: str, cell: str, notebook: str, time: str, examples: str, *,
+               how: str = "`polyfast.poly8` in one pass over the array, split over threads",
+               arg: str = "x", params: str = _ANY_DTYPE,
+               returns: str = "y : ndarray or scalar\n    ``x + x**2 + ... + x**8``; a NumPy "
+                              "scalar for scalar input.",
+               raises: str = "") -> Callable[[_F], _F]:
     """Give a polynomial twin its numpydoc docstring (the parts they share are above)."""
-    def document(fn):
+    def document(fn: _F) -> _F:
         replaces = textwrap.fill(f"Replaces the cell {cell} ({notebook}, about {time} on the "
                                  f"notebook's 1M vector). Computed by {how}.", 76)
         fn.__doc__ = _POLY_DOC.format(
@@ -112,7 +122,7 @@ def _poly_twin(summary, cell, notebook, time, examples, *, how="`polyfast.poly8`
     return document
 
 
-def _example_lines(text):
+def _example_lines(text: str) -> str:
     """Doctest lines from an example written in the source (see `_poly_twin`'s callers).
 
     The first line, and the following ones once the source's 4-space indent is
@@ -132,8 +142,9 @@ def _example_lines(text):
     arg="xarr",
     returns="yarr : ndarray\n    ``xarr + xarr**2 + ... + xarr**8``, the shape of `xarr` (the "
             "notebook writes\n    into ``np.empty_like(xarr)``).")
-def f_simple(xarr):
-    return poly8(np.asarray(xarr))
+def f_simple(xarr: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(np.asarray(xarr))
+    return y
 
 
 @_poly_twin(
@@ -143,8 +154,9 @@ def f_simple(xarr):
     np.testing.assert_allclose(f_numpy(x), x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8)
     f_numpy(np.float32(2))
      np.float32(510.0)""")
-def f_numpy(x):
-    return poly8(x)
+def f_numpy(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 @_poly_twin(
@@ -153,8 +165,9 @@ def f_numpy(x):
     "7.7 ms",
     """f_nest_numpy(np.array([1.0, 2.0]))
      array([  8., 510.])""")
-def f_nest_numpy(x):
-    return poly8(x)
+def f_nest_numpy(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 @_poly_twin(
@@ -165,8 +178,9 @@ def f_nest_numpy(x):
      array([  0.99609375,   8.        , 510.        ], dtype=float32)""",
     how="`polyfast.poly8`, which also allocates only its result "
         "(``polyfast.poly8(x, out=y)`` allocates nothing)")
-def f_mem_numpy(x):
-    return poly8(x)
+def f_mem_numpy(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 @_poly_twin(
@@ -177,8 +191,9 @@ def f_mem_numpy(x):
     how="`polyfast.poly8`; numexpr is not needed",
     returns="y : ndarray\n    Always an array (0-d for scalar input), as ``numexpr.evaluate`` "
             "returns.")
-def f_numexper(x):
-    return np.asarray(poly8(x))
+def f_numexper(x: ArrayLike) -> NDArray[np.inexact[Any]]:
+    y: NDArray[np.inexact[Any]] = np.asarray(poly8(x))
+    return y
 
 
 @_poly_twin(
@@ -196,13 +211,14 @@ def f_numexper(x):
             "function returns a memoryview\n    of such an array).",
     raises="\nRaises\n------\nTypeError\n    If `xarr` is not real numeric (complex does not "
            "fit ``double[:]``).\nValueError\n    If `xarr` is not 1-D, as for the memoryview.\n")
-def f_cython(xarr):
+def f_cython(xarr: ArrayLike) -> NDArray[np.float64]:
     arr = np.asarray(xarr)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"f_cython() takes a real (double[:]) array, got dtype {arr.dtype}")
     if arr.ndim != 1:
         raise ValueError(f"Buffer has wrong number of dimensions (expected 1, got {arr.ndim})")
-    return poly8(arr.astype(np.float64, copy=False))
+    y: NDArray[np.float64] = poly8(arr.astype(np.float64, copy=False))
+    return y
 
 
 @_poly_twin(
@@ -212,8 +228,9 @@ def f_cython(xarr):
     """f_numba_simple(np.array([1.0, 1j]))
      array([8.+0.j, 0.+0.j])""",
     how="`polyfast.poly8`: nothing to compile")
-def f_numba_simple(x):
-    return poly8(x)
+def f_numba_simple(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 @_poly_twin(
@@ -224,8 +241,9 @@ def f_numba_simple(x):
      array([[  8.],
             [510.]])""",
     how="`polyfast.poly8`: nothing to compile")
-def f_numba_nest(x):
-    return poly8(x)
+def f_numba_nest(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 @_poly_twin(
@@ -240,9 +258,10 @@ def f_numba_nest(x):
         "``TypeError``",
     params=_FLOAT64_UFUNC,
     returns="y : ndarray or scalar\n    ``x + x**2 + ... + x**8`` in float64.")
-def f_numba_simple_ufunc(x, /, *args, **kwargs):
+def f_numba_simple_ufunc(x: ArrayLike, /, *args: Any, **kwargs: Any) -> _Float64Result:
     kwargs.setdefault("dtype", np.float64)
-    return poly8(x, *args, **kwargs)
+    y: _Float64Result = poly8(x, *args, **kwargs)
+    return y
 
 
 @_poly_twin(
@@ -257,9 +276,10 @@ def f_numba_simple_ufunc(x, /, *args, **kwargs):
         "input: ``TypeError``)",
     params=_FLOAT64_UFUNC,
     returns="y : ndarray or scalar\n    The nested polynomial in float64.")
-def f_numba_nest_ufunc(x, /, *args, **kwargs):
+def f_numba_nest_ufunc(x: ArrayLike, /, *args: Any, **kwargs: Any) -> _Float64Result:
     kwargs.setdefault("dtype", np.float64)
-    return poly8(x, *args, **kwargs)
+    y: _Float64Result = poly8(x, *args, **kwargs)
+    return y
 
 
 @_poly_twin(
@@ -269,8 +289,9 @@ def f_numba_nest_ufunc(x, /, *args, **kwargs):
     """x = np.random.normal(size=100_000)
     np.testing.assert_allclose(f_numba_parallel(x), sum(x**k for k in range(1, 9)))""",
     how="`polyfast.poly8`, whose thread pool `polyfast.set_num_threads` sizes")
-def f_numba_parallel(x):
-    return poly8(x)
+def f_numba_parallel(x: ArrayLike) -> _PolyResult:
+    y: _PolyResult = poly8(x)
+    return y
 
 
 # --------------------------------------------------------------------------
@@ -278,7 +299,10 @@ def f_numba_parallel(x):
 # --------------------------------------------------------------------------
 
 
-def pv_locations(targets, threshold, integral_threshold, min_width):
+def pv_locations(
+    targets: ArrayLike, threshold: RealScalar, integral_threshold: RealScalar,
+    min_width: Integer,
+) -> NDArray[np.float32] | list[NDArray[np.float32]]:
     """The notebook's numba ``pv_locations``: locations of the bumps in `targets`.
 
     Replaces the cell ``def pv_locations(targets, threshold,
@@ -296,8 +320,8 @@ def pv_locations(targets, threshold, integral_threshold, min_width):
     ----------
     targets : array_like, 1-D (or 2-D)
         Real numbers, converted to float32 (the numba version accepts float32
-        arrays only).  A 2-D array (events x bins) gives one result per row,
-        in one call into C.
+        arrays only); complex, string or object input raises TypeError.  A
+        2-D array (events x bins) gives one result per row, in one call into C.
     threshold, integral_threshold : real scalar
         Rounded to float32, as the numba signature does.
     min_width : int
@@ -329,8 +353,13 @@ def pv_locations(targets, threshold, integral_threshold, min_width):
     >>> pv_locations(t, 1e-2, 0.2, 3)
     array([6.], dtype=float32)
     """
-    return _pv_locations(np.asarray(targets, dtype=np.float32), threshold,
-                         integral_threshold, min_width)
+    arr = np.asarray(targets)
+    if arr.dtype.kind not in "biuf":  # as numba's float32[:] signature, refuse before casting
+        raise TypeError("pv_locations() argument 'targets' must hold real numbers, "
+                        f"not dtype {arr.dtype}")
+    locations = _pv_locations(arr.astype(np.float32, copy=False), threshold,
+                              integral_threshold, min_width)
+    return cast("NDArray[np.float32] | list[NDArray[np.float32]]", locations)
 
 
 # --------------------------------------------------------------------------
@@ -553,7 +582,9 @@ def make_fractal_nb(
 # --------------------------------------------------------------------------
 
 
-def norm_pdf(loc, scale, x, **kwargs):
+def norm_pdf(
+    loc: ArrayLike, scale: ArrayLike, x: ArrayLike, **kwargs: Any
+) -> NDArray[np.floating[Any]] | np.floating[Any]:
     """The notebook's ``norm_pdf(loc, scale, x)``: the normal density.
 
     Replaces the cell ``def norm_pdf(loc, scale, x)`` that the notebook
@@ -593,11 +624,21 @@ def norm_pdf(loc, scale, x, **kwargs):
     >>> norm_pdf(.3, 1, np.array([0.3, 1.3]))
     array([0.39894228, 0.24197072])
     """
-    return _norm_pdf(loc, scale, x, **kwargs)
+    pdf: NDArray[np.floating[Any]] | np.floating[Any] = _norm_pdf(loc, scale, x, **kwargs)
+    return pdf
 
 
-def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,
-            mu_prior_sd=1., *, rng=None):
+def sampler(
+    data: ArrayLike,
+    samples: int = 4,
+    mu_init: float = .5,
+    proposal_width: float = .5,
+    plot: Literal[False] = False,
+    mu_prior_mu: float = 0,
+    mu_prior_sd: float = 1.,
+    *,
+    rng: np.random.Generator | np.random.RandomState | None = None,
+) -> NDArray[np.float64]:
     """The notebook's Metropolis ``sampler``, the chain in C.
 
     Replaces the cells ``def sampler(data, samples=4, mu_init=.5,

@@ -93,7 +93,7 @@ def namespace() -> dict:
     return ns
 
 
-ENTRIES: tuple[Entry, ...] = (
+ENTRIES_API: tuple[Entry, ...] = (
     Entry(
         name="poly8",
         kind="ufunc",
@@ -476,6 +476,113 @@ ENTRIES: tuple[Entry, ...] = (
         )
         for name in ("make_fractal", "make_fractal_nb")
     ),
+)
+
+
+# --------------------------------------------------------------------------
+# polyfast.notebook's drop-ins: the polynomial twins of polyfast.poly8 from one
+# template, the others renamed from the entries of the functions they wrap.
+# --------------------------------------------------------------------------
+
+# What every polynomial twin must do with a bad or edge-case argument `{f}`.
+_POLY_TWIN_BAD = (
+    ("{f}(None)", TYPE),
+    ("{f}('abc')", TYPE),
+    ("{f}(OBJ)", TYPE),
+    ("{f}([[1.0, 2.0], [1.0]])", VALUE),
+    ("{f}()", TYPE),
+    ("{f}(X, X, X)", TYPE),
+    ("{f}(np.ones(3, dtype='M8[s]'))", TYPE),
+    ("{f}(np.arange(3))", ()),        # valid: ints computed in float64
+    ("{f}(np.full(3, np.nan))", ()),  # valid: non-finite inputs
+)
+# Twins that are plain functions of one argument: ufunc keywords are refused.
+_POLY_TWIN_PLAIN_BAD = (
+    ("{f}(XS, out=OUT)", TYPE),
+    ("{f}(np.broadcast_to(1.0, (10**7, 10**7)))", HUGE),
+)
+# The numba-ufunc twins: a double -> double ufunc, keywords passed on to poly8.
+_POLY_TWIN_UFUNC_BAD = (
+    ("{f}(np.ones(3, dtype=complex))", TYPE),
+    ("{f}(np.ones(3), out=np.ones(4))", VALUE),
+    ("{f}(np.ones(3), out=np.ones(3, dtype=np.int64))", TYPE),
+    ("{f}(np.ones(3), dtype=np.int64)", TYPE),
+    ("{f}(np.ones(3), casting='bogus')", VALUE),
+    ("{f}(np.ones(3), bogus=1)", TYPE),
+    ("{f}(np.broadcast_to(1.0, (10**7, 10**7)))", HUGE),
+    ("{f}(X32)", ()),  # valid: float32 computed in float64
+)
+# f_cython: the memoryview double[:] takes real 1-D arrays only.
+_POLY_TWIN_CYTHON_BAD = (
+    ("{f}(np.ones(3, dtype=complex))", TYPE),
+    ("{f}(np.ones((2, 3)))", VALUE),
+    ("{f}(1.0)", VALUE),
+    ("{f}(XS, out=OUT)", TYPE),
+    ("{f}(np.broadcast_to(1.0, (2**50,)))", HUGE),
+    ("{f}(np.ones(3, dtype=bool))", ()),  # valid: converted to float64
+)
+_EAGER = "converts its argument with np.asarray: computes eagerly, returns an ndarray"
+_LAZY = {"dask": ("{f}(da.from_array(BIG, chunks=70_000))", "polyfast.poly8(BIG)"),
+         "xarray": ("{f}(DA)", "polyfast.poly8(DA.values)")}
+# The numba-ufunc twins get float64 dask input: dask's __array_ufunc__ takes their
+# dtype=np.float64 as the output dtype, so on float32 chunks poly8 runs in float32
+# and is upcast afterwards (known, not polyfast's to fix).
+
+_COMPLEX_OK = ("{f}(Z)",)
+# name -> extra good calls, extra bad cases, dask/xarray expressions (None: eager)
+_POLY_TWINS: dict[str, dict] = {
+    **{name: dict(good=_COMPLEX_OK, bad=_POLY_TWIN_PLAIN_BAD, eco=_LAZY)
+       for name in ("f_numpy", "f_nest_numpy", "f_mem_numpy", "f_numba_simple",
+                    "f_numba_nest", "f_numba_parallel")},
+    "f_simple": dict(good=_COMPLEX_OK, bad=_POLY_TWIN_PLAIN_BAD, eco=None),
+    "f_numexper": dict(good=_COMPLEX_OK + ("{f}(0.5)",), bad=_POLY_TWIN_PLAIN_BAD, eco=None),
+    "f_cython": dict(good=(), bad=_POLY_TWIN_CYTHON_BAD, eco=None),
+    **{name: dict(good=("{f}(XS, out=OUT)",), bad=_POLY_TWIN_UFUNC_BAD, eco=_LAZY)
+       for name in ("f_numba_simple_ufunc", "f_numba_nest_ufunc")},
+}
+
+
+def _poly_twin(name: str, good: tuple[str, ...], bad: tuple, eco: dict | None) -> Entry:
+    """The Entry of the polynomial twin notebook.`name` (a wrapper of polyfast.poly8)."""
+    f = f"notebook.{name}"
+    return Entry(
+        name=f,
+        kind="function",
+        good=tuple(c.format(f=f) for c in ("{f}(X)", "{f}(X32[::2])", "{f}(XS)") + good),
+        bad=tuple((c.format(f=f), accepted) for c, accepted in _POLY_TWIN_BAD + bad),
+        work=f"{f}(BIG)",
+        dask=tuple(e.format(f=f) for e in eco["dask"]) if eco else None,
+        xarray=tuple(e.format(f=f) for e in eco["xarray"]) if eco else None,
+        not_applicable={} if eco else {"dask": _EAGER, "xarray": _EAGER},
+    )
+
+
+def _renamed(name: str, drop: tuple[str, ...]) -> Entry:
+    """notebook.`name` from the entry of polyfast.`name`, which it calls: the same
+    calls, less the ones in `drop` (ufunc attributes a plain function lacks)."""
+    base = next(e for e in ENTRIES_API if e.name == name)
+
+    def swap(expr):
+        return expr.replace(f"polyfast.{name}(", f"notebook.{name}(")
+
+    return dataclasses.replace(
+        base,
+        name=f"notebook.{name}",
+        kind="function",
+        good=tuple(swap(c) for c in base.good),
+        bad=tuple((swap(c), accepted) for c, accepted in base.bad if c not in drop),
+        work=swap(base.work) if base.work else None,
+        dask=(swap(base.dask[0]), base.dask[1]) if base.dask else None,
+        xarray=(swap(base.xarray[0]), base.xarray[1]) if base.xarray else None,
+    )
+
+
+ENTRIES: tuple[Entry, ...] = (
+    *ENTRIES_API,
+    *(_poly_twin(name, **how) for name, how in _POLY_TWINS.items()),
+    _renamed("pv_locations", drop=()),
+    _renamed("norm_pdf", drop=("polyfast.norm_pdf.reduce(np.ones(3))",)),
+    _renamed("sampler", drop=()),
 )
 
 BY_NAME = {entry.name: entry for entry in ENTRIES}

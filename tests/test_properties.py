@@ -12,6 +12,7 @@ fractals) and reference_mcmc.py (the notebook's norm_pdf and sampler).  A public
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import math
 
@@ -26,6 +27,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 import polyfast  # noqa: E402
 import polyfast.notebook  # noqa: E402
 from public_api import public_names  # noqa: E402
+import reference  # noqa: E402
 from reference import poly8_factored  # noqa: E402
 from reference_bumps import pv_locations_reference  # noqa: E402
 import reference_mcmc  # noqa: E402
@@ -162,6 +164,18 @@ def _reference_rows(t, threshold, integral, width):
                                        accumulate="float64") for row in np.atleast_2d(t)]
 
 
+def prop_notebook_pv_locations(data):
+    """notebook.pv_locations: any real targets, searched as float32."""
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    t = _targets(data, dtype, data.draw(st.sampled_from([1, 2])))
+    threshold, integral, width = _bump_args(data)
+    got = polyfast.notebook.pv_locations(t, threshold, integral, width)
+    expected = _reference_rows(t.astype(np.float32), threshold, integral, width)
+    for g, e in zip([got] if t.ndim == 1 else got, expected, strict=True):
+        assert g.dtype == np.float32
+        np.testing.assert_array_equal(g, e)
+
+
 def prop_pv_locations(data):
     dtype = data.draw(st.sampled_from([np.float32, np.float64, np.int32]))
     t = _targets(data, np.float64 if dtype == np.int32 else dtype,
@@ -216,7 +230,7 @@ def _closed_form_pdf(loc, scale, x):
         return 0.0 / math.sqrt(2 * math.pi) / scale
 
 
-def prop_norm_pdf(data):
+def prop_norm_pdf(data, norm_pdf=polyfast.norm_pdf):
     dtype = data.draw(st.sampled_from([np.float32, np.float64]))
     shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=5))
     shapes = data.draw(hnp.mutually_broadcastable_shapes(
@@ -225,7 +239,7 @@ def prop_norm_pdf(data):
     result_shape = np.broadcast_shapes(*shapes.input_shapes)
     if data.draw(st.booleans(), label="positive scale"):
         scale = np.abs(scale)
-    got = polyfast.norm_pdf(loc, scale, x)
+    got = norm_pdf(loc, scale, x)
     assert got.dtype == np.dtype(dtype) and got.shape == result_shape
     wide = [np.broadcast_to(np.asarray(a, dtype=np.float64), result_shape)
             for a in (loc, scale, x)]
@@ -251,7 +265,7 @@ def prop_norm_pdf(data):
                                elements=st.sampled_from([0.0, -0.0, -1.0, -np.inf, np.nan,
                                                          -5e-324, -3.4e38])))
     with np.errstate(all="raise"):
-        quiet = polyfast.norm_pdf(loc, bad, x)
+        quiet = norm_pdf(loc, bad, x)
     assert np.isnan(quiet).all()
 
 
@@ -268,7 +282,7 @@ def _scipy_stats():
     return _SCIPY[0]
 
 
-def prop_sampler(data):
+def prop_sampler(data, sampler=polyfast.sampler):
     # Small, central data and parameters: the notebook's products stay
     # representable, where its chain is defined and polyfast's equals it.
     n = data.draw(st.integers(0, 12), label="n")
@@ -292,7 +306,7 @@ def prop_sampler(data):
         expected = reference_mcmc.sampler(values, **kw)
         state_expected = np.random.get_state()
         np.random.set_state(start)
-        got = polyfast.sampler(values, **kw)
+        got = sampler(values, **kw)
         state_got = np.random.get_state()
         assert state_got[0] == state_expected[0] and state_got[2:] == state_expected[2:]
         np.testing.assert_array_equal(state_got[1], state_expected[1])
@@ -301,7 +315,7 @@ def prop_sampler(data):
                 else lambda s: np.random.Generator(np.random.PCG64(s)))
         rng_a, rng_b = make(seed), make(seed)
         expected = reference_mcmc.sampler_rng(rng_a, values, **kw)
-        got = polyfast.sampler(values, rng=rng_b, **kw)
+        got = sampler(values, rng=rng_b, **kw)
         assert rng_a.random() == rng_b.random()  # both consumed the same draws
     assert got.dtype == np.float64 and got.shape == (samples + 1,)
     np.testing.assert_array_equal(got, expected)
@@ -323,6 +337,38 @@ def prop_make_fractal_nb(data):
     with np.errstate(all="ignore"):
         expected = make_fractal_nb_vectorized(size, max(iterations, 0))
     np.testing.assert_array_equal(polyfast.notebook.make_fractal_nb(size, iterations), expected)
+
+
+# notebook's polynomial twins of poly8 -> (keeps float32 and complex, always an ndarray, 1-D only)
+POLY_TWINS = {
+    **{name: (True, False, False) for name in (
+        "f_simple", "f_numpy", "f_nest_numpy", "f_mem_numpy", "f_numba_simple",
+        "f_numba_nest", "f_numba_parallel")},
+    "f_numexper": (True, True, False),
+    "f_cython": (False, True, True),
+    "f_numba_simple_ufunc": (False, False, False),
+    "f_numba_nest_ufunc": (False, False, False),
+}
+
+
+def prop_poly_twin(data, name):
+    """A twin of poly8 against the notebook's f_numpy (tests/reference.py)."""
+    keeps_dtype, always_array, one_d = POLY_TWINS[name]
+    twin = getattr(polyfast.notebook, name)
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=1, min_side=0, max_side=8)
+                      if one_d else hnp.array_shapes(min_dims=0, max_dims=2, min_side=0,
+                                                     max_side=6), label="shape")
+    x = data.draw(hnp.arrays(np.float64, shape, elements=st.floats(-3, 3)), label="x")
+    got = twin(x)
+    # atol: near the root x = -1 the sum cancels and only an absolute bound holds
+    np.testing.assert_allclose(got, reference.f_numpy(x), atol=1e-12)
+    assert isinstance(got, np.ndarray) == (always_array or x.ndim > 0)
+    assert np.shape(got) == x.shape and np.asarray(got).dtype == np.float64
+    x32 = x.astype(np.float32)
+    assert np.asarray(twin(x32)).dtype == (np.float32 if keeps_dtype else np.float64)
+    if keeps_dtype:
+        z = x * (0.8 + 0.6j)  # |z| = |x|
+        np.testing.assert_allclose(twin(z), reference.f_numpy(z), atol=1e-12)
 
 
 def prop_set_num_threads(data):
@@ -378,11 +424,18 @@ PROPS = {
     "sampler": prop_sampler,
     "notebook.make_fractal": prop_make_fractal,
     "notebook.make_fractal_nb": prop_make_fractal_nb,
+    "notebook.pv_locations": prop_notebook_pv_locations,
+    "notebook.norm_pdf": functools.partial(prop_norm_pdf, norm_pdf=polyfast.notebook.norm_pdf),
+    "notebook.sampler": functools.partial(prop_sampler, sampler=polyfast.notebook.sampler),
 }
+# The polynomial twins: one cheap property, run by test_poly_twin_property with
+# fewer examples (they all wrap poly8, whose own property draws the hard cases).
+TWIN_PROPS = {f"notebook.{name}": functools.partial(prop_poly_twin, name=name)
+              for name in POLY_TWINS}
 
 
 def test_every_public_name_has_a_property():
-    missing = sorted(set(public_names()) - set(PROPS))
+    missing = sorted(set(public_names()) - set(PROPS) - set(TWIN_PROPS))
     assert not missing, f"public names without a property in tests/test_properties.py: {missing}"
 
 
@@ -394,3 +447,12 @@ def test_every_public_name_has_a_property():
 def test_property(name, data, num_threads):
     with np.errstate(all="ignore"):  # overflow to inf and nan are part of the cases
         PROPS[name](data)
+
+
+@pytest.mark.parametrize("name", sorted(TWIN_PROPS))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_poly_twin_property(name, data):
+    with np.errstate(all="ignore"):
+        TWIN_PROPS[name](data)

@@ -8,10 +8,13 @@ Every public name appears here, so a stub that is missing or wrong fails CI.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 import polyfast
+from polyfast import notebook
 from polyfast.notebook import make_fractal, make_fractal_nb
 
 
@@ -47,6 +50,21 @@ def main() -> None:
 
     picture: NDArray[np.int64] = make_fractal((8, 8), 20)
     picture_nb: NDArray[np.int64] = make_fractal_nb((8, 8), 20)
+    twins = [notebook.f_simple, notebook.f_numpy, notebook.f_nest_numpy, notebook.f_mem_numpy,
+             notebook.f_numba_simple, notebook.f_numba_nest, notebook.f_numba_parallel]
+    twin_values = [np.asarray(f(x)) for f in twins]
+    ne: NDArray[np.inexact[Any]] = notebook.f_numexper(x.tolist())
+    cy: NDArray[np.float64] = notebook.f_cython(x)
+    out: NDArray[np.float64] = np.empty_like(x)
+    uf = notebook.f_numba_simple_ufunc(x.astype(np.float32))
+    notebook.f_numba_nest_ufunc(x, out=out)
+    bumps = notebook.pv_locations(np.abs(x), 0.5, 0.0, 1)
+    assert not isinstance(bumps, list) and bumps.dtype == np.float32
+    nb_pdf = np.asarray(notebook.norm_pdf(0.0, 1.0, x))
+    nb_chain: NDArray[np.float64] = notebook.sampler(x, 10, rng=np.random.default_rng(0))
+    assert all(v.shape == x.shape for v in twin_values) and ne.shape == cy.shape == uf.shape
+    assert nb_pdf.shape == x.shape and nb_chain.shape == (11,)
+
     assert y.shape == p.shape == counts.shape == pdf.shape
     assert picture.shape == picture_nb.shape
     assert chain.shape == (11,) and chain_rs.shape == (6,) and chain_global.shape == (5,)
