@@ -105,6 +105,13 @@ def cluster_client():
     cluster.close()
 
 
+# Under .ci/sanitize.sh the ASan runtime is preloaded into an uninstrumented
+# interpreter: a C++ exception thrown inside a third-party extension while
+# distributed pickles the graph aborts in ASan's __cxa_throw interceptor (not
+# polyfast's code; seen in CI once numba joined the test extras).  The main
+# test stage and the wheel stage run this test without the sanitizer.
+@pytest.mark.skipif(os.environ.get("POLYFAST_SANITIZED") == "1",
+                    reason="third-party C++ exceptions abort under the preloaded ASan runtime")
 @pytest.mark.parametrize("name", DASK)
 def test_dask_distributed_processes(name, eco, cluster_client):
     expr, numpy_expr = BY_NAME[name].dask
