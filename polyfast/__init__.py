@@ -7,17 +7,10 @@ of the notebook's functions under their original names.
 """
 
 try:
-    from polyfast._core import (
-        find_bumps,
-        get_cpu_simd_level,
-        get_num_threads,
-        get_simd_level,
-        mandelbrot,
-        norm_pdf,
-        poly8,
-        polyval,
-        set_num_threads,
-    )
+    # Every ufunc and the runtime's functions: _core.__all__, generated from
+    # the spec.py files under src/ (see _core.pyi).
+    from polyfast._core import *  # noqa: F403
+    from polyfast import _core
 except ImportError as exc:  # pragma: no cover - only in a source checkout
     if "polyfast._core" not in str(exc):
         raise
@@ -34,20 +27,12 @@ from polyfast import _threadpoolctl
 
 _threadpoolctl._install()  # threadpoolctl sees the pool; imports nothing now
 
-__version__ = "0.1.0"
+from polyfast._version import __version__
 
-__all__ = [
-    "find_bumps",
-    "get_cpu_simd_level",
-    "get_num_threads",
-    "get_simd_level",
-    "mandelbrot",
-    "norm_pdf",
-    "poly8",
-    "polyval",
+__all__ = sorted([
+    *_core.__all__,
     "pv_locations",
     "pv_locations_ragged",
     "sampler",
-    "set_num_threads",
     "show_config",
-]
+])

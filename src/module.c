@@ -1,23 +1,19 @@
 /*
- * polyfast._core: builds every ufunc from the spec table and exposes the
- * thread pool and SIMD settings.  Loops, kernels and the pool live elsewhere.
+ * polyfast._core: builds every ufunc of the generated spec table, adds the
+ * generated method table (the runtime's functions below and the families'
+ * entry points) and the module's __all__.  Loops, kernels and the pool live
+ * elsewhere; docstrings and stubs come from the spec.py files.
  */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#define PY_ARRAY_UNIQUE_SYMBOL polyfast_ARRAY_API
-#define PY_UFUNC_UNIQUE_SYMBOL polyfast_UFUNC_API
-#include <numpy/ndarrayobject.h>
-#include <numpy/ufuncobject.h>
+#define PF_IMPORT_NUMPY_API
+#include "ufunc/numpy_api.h"
 
 #include <stdlib.h>
 
 #include "runtime/cpu_features.h"
-#include "random/sampler_glue.h"
 #include "runtime/thread_pool.h"
-#include "ufunc/ragged_bumps.h"
 #include "ufunc/ufunc_builder.h"
 
-static PyObject *set_num_threads(PyObject *self, PyObject *arg)
+PyObject *pf_set_num_threads(PyObject *self, PyObject *arg)
 {
     (void)self;
     if (PyBool_Check(arg) || !PyIndex_Check(arg)) {
@@ -39,87 +35,26 @@ static PyObject *set_num_threads(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
-static PyObject *get_num_threads(PyObject *self, PyObject *unused)
+PyObject *pf_get_num_threads(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
     return PyLong_FromLong(pf_pool_get_threads());
 }
 
-static PyObject *get_simd_level(PyObject *self, PyObject *unused)
+PyObject *pf_get_simd_level(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
     return PyUnicode_FromString(pf_simd_level_name(pf_selected_simd_level()));
 }
 
-static PyObject *get_cpu_simd_level(PyObject *self, PyObject *unused)
+PyObject *pf_get_cpu_simd_level(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
     return PyUnicode_FromString(pf_simd_level_name(pf_cpu_best_simd_level()));
 }
-
-/* numpydoc docstrings; the first lines give the call signature (Argument Clinic
- * style) so help() and inspect.signature show it. */
-#define SET_NUM_THREADS_DOC                                                       \
-    "set_num_threads(n, /)\n--\n\n"                                              \
-    "Use ``n`` threads (1 to 256) for large inputs.\n\n"                          \
-    "The pool is shared by every ufunc of polyfast and by the bump finder; small\n" \
-    "inputs always run on the calling thread. The initial value is\n"             \
-    "``POLYFAST_NUM_THREADS`` if set at import, else the CPUs this process may\n"  \
-    "use. Results do not depend on the thread count.\n\n"                         \
-    "Parameters\n----------\n"                                                    \
-    "n : int\n    Number of threads, from 1 to 256.\n\n"                          \
-    "Returns\n-------\nNone\n\n"                                                 \
-    "Raises\n------\n"                                                            \
-    "TypeError\n    If ``n`` is not an integer (a bool or float is refused).\n"    \
-    "ValueError\n    If ``n`` is outside 1 to 256.\n\n"                           \
-    "See Also\n--------\nget_num_threads\n\n"                                    \
-    "Examples\n--------\n"                                                        \
-    ">>> import polyfast\n"                                                      \
-    ">>> before = polyfast.get_num_threads()\n"                                  \
-    ">>> polyfast.set_num_threads(1)\n"                                          \
-    ">>> polyfast.get_num_threads()\n1\n"                                        \
-    ">>> polyfast.set_num_threads(before)\n"
-
-#define GET_NUM_THREADS_DOC                                                       \
-    "get_num_threads()\n--\n\n"                                                  \
-    "The number of threads large inputs are split over.\n\n"                      \
-    "Returns\n-------\nint\n    From 1 to 256; see `set_num_threads`.\n\n"       \
-    "Examples\n--------\n"                                                        \
-    ">>> import polyfast\n"                                                      \
-    ">>> 1 <= polyfast.get_num_threads() <= 256\nTrue\n"
-
-#define GET_SIMD_LEVEL_DOC                                                        \
-    "get_simd_level()\n--\n\n"                                                   \
-    "The SIMD level the loops use: 'scalar', 'avx2' or 'avx512'.\n\n"             \
-    "The best level the CPU supports, unless ``POLYFAST_SIMD`` lowered it at\n"    \
-    "import. Every level gives the same bits.\n\n"                                \
-    "Returns\n-------\nstr\n    'scalar', 'avx2' or 'avx512'.\n\n"               \
-    "See Also\n--------\nget_cpu_simd_level\n\n"                                 \
-    "Examples\n--------\n"                                                        \
-    ">>> import polyfast\n"                                                      \
-    ">>> polyfast.get_simd_level() in ('scalar', 'avx2', 'avx512')\nTrue\n"
-
-#define GET_CPU_SIMD_LEVEL_DOC                                                    \
-    "get_cpu_simd_level()\n--\n\n"                                               \
-    "The best SIMD level this CPU supports.\n\n"                                  \
-    "Returns\n-------\nstr\n    'scalar', 'avx2' or 'avx512'.\n\n"               \
-    "See Also\n--------\nget_simd_level\n\n"                                     \
-    "Examples\n--------\n"                                                        \
-    ">>> import polyfast\n"                                                      \
-    ">>> polyfast.get_cpu_simd_level() in ('scalar', 'avx2', 'avx512')\nTrue\n"
-
-static PyMethodDef core_methods[] = {
-    {"set_num_threads", set_num_threads, METH_O, SET_NUM_THREADS_DOC},
-    {"get_num_threads", get_num_threads, METH_NOARGS, GET_NUM_THREADS_DOC},
-    {"get_simd_level", get_simd_level, METH_NOARGS, GET_SIMD_LEVEL_DOC},
-    {"get_cpu_simd_level", get_cpu_simd_level, METH_NOARGS, GET_CPU_SIMD_LEVEL_DOC},
-    {"_find_bumps_ragged", pf_find_bumps_ragged, METH_VARARGS, PF_FIND_BUMPS_RAGGED_DOC},
-    {"_sampler", pf_sampler_run, METH_VARARGS, PF_SAMPLER_DOC},
-    {NULL, NULL, 0, NULL},
-};
 
 /*
  * The only symbols of the extension visible to the dynamic linker besides
@@ -128,12 +63,20 @@ static PyMethodDef core_methods[] = {
  * from other packages' "_core" modules by these names, then calls them through
  * ctypes, as it does for OpenBLAS or OpenMP.  They touch no Python state.
  */
-__attribute__((visibility("default"))) int polyfast_threadpool_get_num_threads(void)
+#if defined(_WIN32)
+#define PF_EXPORT __declspec(dllexport)
+#elif defined(__GNUC__)
+#define PF_EXPORT __attribute__((visibility("default")))
+#else
+#define PF_EXPORT
+#endif
+
+PF_EXPORT int polyfast_threadpool_get_num_threads(void)
 {
     return pf_pool_get_threads();
 }
 
-__attribute__((visibility("default"))) int polyfast_threadpool_set_num_threads(int n)
+PF_EXPORT int polyfast_threadpool_set_num_threads(int n)
 {
     if (n < 1)
         n = 1;
@@ -147,7 +90,7 @@ static struct PyModuleDef core_module = {
     .m_name = "polyfast._core",
     .m_doc = "The C core of polyfast: ufuncs, thread pool and SIMD dispatch.",
     .m_size = -1,
-    .m_methods = core_methods,
+    .m_methods = pf_module_methods,
 };
 
 /* POLYFAST_SIMD may lower the level (to test every path on one machine);
@@ -194,6 +137,38 @@ static int initial_thread_count(int *nthreads)
     return 0;
 }
 
+static int append_name(PyObject *list, const char *name)
+{
+    PyObject *text = PyUnicode_FromString(name);
+    if (text == NULL)
+        return -1;
+    const int appended = PyList_Append(list, text);
+    Py_DECREF(text);
+    return appended;
+}
+
+/* __all__: every ufunc, then the public functions, as the generated stub
+ * _core.pyi lists them. */
+static int add_public_names(PyObject *module)
+{
+    PyObject *names = PyList_New(0);
+    if (names == NULL)
+        return -1;
+    for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
+        if (append_name(names, (*spec)->name) < 0)
+            goto fail;
+    for (const PyMethodDef *method = pf_module_methods; method->ml_name != NULL; method++)
+        if (method->ml_name[0] != '_' && append_name(names, method->ml_name) < 0)
+            goto fail;
+    if (PyModule_AddObjectRef(module, "__all__", names) < 0)
+        goto fail;
+    Py_DECREF(names);
+    return 0;
+fail:
+    Py_DECREF(names);
+    return -1;
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
     import_array();
@@ -223,7 +198,8 @@ PyMODINIT_FUNC PyInit__core(void)
             return NULL;
         }
     }
-    if (PyModule_AddIntConstant(module, "MAX_THREADS", PF_MAX_THREADS) < 0) {
+    if (PyModule_AddIntConstant(module, "MAX_THREADS", PF_MAX_THREADS) < 0 ||
+        add_public_names(module) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -20,7 +20,9 @@ pf_simd_level pf_selected_simd_level(void)
     return (pf_simd_level)atomic_load(&selected_level);
 }
 
-static const char *const level_names[PF_SIMD_NLEVELS] = {"scalar", "avx2", "avx512"};
+#define PF_LEVEL_NAME(level) #level,
+static const char *const level_names[PF_SIMD_NLEVELS] = {PF_FOR_EACH_SIMD_LEVEL(PF_LEVEL_NAME)};
+#undef PF_LEVEL_NAME
 
 pf_simd_level pf_cpu_best_simd_level(void)
 {
@@ -28,10 +30,10 @@ pf_simd_level pf_cpu_best_simd_level(void)
     /* libgcc's probe also checks XCR0, so a CPU whose OS has not enabled the
      * AVX-512 register state reports no avx512f here. */
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("bmi") &&
         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
         return PF_SIMD_AVX512;
-    if (__builtin_cpu_supports("avx2"))
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi"))
         return PF_SIMD_AVX2;
 #endif
     return PF_SIMD_SCALAR;

@@ -4,12 +4,7 @@
 
 #include <stdint.h>
 
-typedef enum {
-    PF_SIMD_SCALAR = 0,
-    PF_SIMD_AVX2 = 1,
-    PF_SIMD_AVX512 = 2,
-    PF_SIMD_NLEVELS
-} pf_simd_level;
+#include "runtime/simd_levels.h"
 
 /* The best level this CPU and OS support (AVX state enabled in XCR0). */
 pf_simd_level pf_cpu_best_simd_level(void);

@@ -57,6 +57,14 @@ static int outputs_partly_overlap_inputs(char **args, npy_intp n, const npy_intp
     return 0;
 }
 
+intptr_t pf_min_parallel_outer(intptr_t min_parallel, intptr_t work_per_item)
+{
+    if (work_per_item <= 1)
+        return min_parallel;
+    const intptr_t outer = min_parallel / work_per_item + (min_parallel % work_per_item != 0);
+    return outer > 1 ? outer : 1;
+}
+
 void pf_parallel_loop(char **args, npy_intp const *dimensions,
                       npy_intp const *steps, void *data)
 {
@@ -78,5 +86,15 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
         run_block(&ctx, 0, n);
         return;
     }
-    pf_parallel_for(n, loop->min_parallel, loop->grain, run_block, &ctx);
+    intptr_t work_per_item = 1;
+    for (int d = 0; d < loop->nwork_dims; d++) {
+        const npy_intp size = dimensions[1 + loop->work_dims[d]];
+        if (size == 0 || work_per_item > INTPTR_MAX / size) {
+            work_per_item = size == 0 ? 1 : INTPTR_MAX;
+            break;
+        }
+        work_per_item *= size;
+    }
+    pf_parallel_for(n, pf_min_parallel_outer(loop->min_parallel, work_per_item), loop->grain,
+                    run_block, &ctx);
 }

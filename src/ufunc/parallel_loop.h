@@ -9,12 +9,23 @@
 typedef struct {
     pf_kernel_fn kernel;
     int nin, nout;
-    intptr_t min_parallel;
+    intptr_t min_parallel;     /* work items (see pf_min_parallel_outer) */
     intptr_t grain;
     intptr_t stream_min_bytes; /* calls writing more than this stream their output */
+    int nwork_dims;            /* the first input's core dimensions: an outer */
+    int work_dims[PF_MAX_ARGS]; /* item's work is the product of their sizes */
 } pf_loop_data;
 
 void pf_parallel_loop(char **args, npy_intp const *dimensions,
                       npy_intp const *steps, void *data);
+
+/*
+ * A spec's min_parallel counts work items: outer items times the size of the
+ * first input's core (1 for elementwise ufuncs, a row's length for the bump
+ * finder).  This is the number of outer items from which a call whose items
+ * each carry `work_per_item` goes parallel; every parallel path of polyfast
+ * (the ufuncs' loop and the ragged bump scan) decides through it.
+ */
+intptr_t pf_min_parallel_outer(intptr_t min_parallel, intptr_t work_per_item);
 
 #endif

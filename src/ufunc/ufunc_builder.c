@@ -19,12 +19,22 @@ static void free_loop_tables(PyObject *capsule)
     PyMem_Free(PyCapsule_GetPointer(capsule, "polyfast.loop_tables"));
 }
 
-static pf_kernel_fn kernel_at_level(const pf_loop_spec *loop, pf_simd_level level)
+/* The sizes that make up an outer item's work (pf_min_parallel_outer): the
+ * first input's core dimensions, as NumPy numbered them when it parsed the
+ * signature. */
+static void set_work_dims(const PyUFuncObject *ufunc, pf_loop_data *loop_data, int nloops)
 {
-    for (int l = (int)level; l >= 0; l--)
-        if (loop->kernels[l] != NULL)
-            return loop->kernels[l];
-    return NULL;
+    int ndims = 0;
+    int dims[PF_MAX_ARGS];
+    if (ufunc->core_enabled) {
+        ndims = ufunc->core_num_dims[0] < PF_MAX_ARGS ? ufunc->core_num_dims[0] : PF_MAX_ARGS;
+        for (int d = 0; d < ndims; d++)
+            dims[d] = ufunc->core_dim_ixs[ufunc->core_offsets[0] + d];
+    }
+    for (int i = 0; i < nloops; i++) {
+        loop_data[i].nwork_dims = ndims;
+        memcpy(loop_data[i].work_dims, dims, (size_t)ndims * sizeof dims[0]);
+    }
 }
 
 PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
@@ -53,7 +63,8 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
 
     for (int i = 0; i < nloops; i++) {
         const pf_loop_spec *loop = &spec->loops[i];
-        pf_kernel_fn kernel = kernel_at_level(loop, level);
+        pf_kernel_fn kernel;
+        PF_PICK_LEVEL(loop->kernels, level, kernel);
         if (kernel == NULL) {
             PyMem_Free(tables);
             PyErr_Format(PyExc_SystemError, "%s: loop %d has no kernel", spec->name, i);
@@ -87,6 +98,7 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
     PyUFuncObject *as_ufunc = (PyUFuncObject *)ufunc;
     as_ufunc->obj = owner; /* the ufunc now owns the tables */
     as_ufunc->process_core_dims_func = spec->process_core_dims;
+    set_work_dims(as_ufunc, tables->loop_data, nloops);
 
     /* Pickle finds a ufunc by `__module__` and `__name__`; NumPy >= 2.2 lets
      * us say it lives in polyfast, older ones keep "numpy" (pickle then

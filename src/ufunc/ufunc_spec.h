@@ -1,27 +1,24 @@
 /*
  * The declarative description of one ufunc: everything the builder needs, and
- * nothing about how to build it.  Each family of ufuncs has a spec_<family>.c
- * holding its rows; spec_table.c lists them all.
+ * nothing about how to build it.  The rows are not written by hand: each
+ * family's spec.py describes its ufuncs, and src/codegen/generate.py turns
+ * every spec.py into the generated table (ufunc_table.c in the build
+ * directory), which defines pf_spec_<name> for each ufunc, pf_ufunc_specs and
+ * pf_module_methods.
  */
 #ifndef POLYFAST_UFUNC_SPEC_H
 #define POLYFAST_UFUNC_SPEC_H
 
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#define NO_IMPORT_ARRAY
-#define NO_IMPORT_UFUNC
-#define PY_ARRAY_UNIQUE_SYMBOL polyfast_ARRAY_API
-#define PY_UFUNC_UNIQUE_SYMBOL polyfast_UFUNC_API
-#include <numpy/ndarraytypes.h>
-#include <numpy/ufuncobject.h>
+#include "ufunc/numpy_api.h"
 
-#include "kernels/kernel_api.h"
-#include "runtime/cpu_features.h"
+#include "runtime/kernel_api.h"
+#include "runtime/simd_levels.h"
 
 #define PF_MAX_ARGS 8
 
 /* One type signature, with its kernel at each SIMD level.  A NULL entry falls
- * back to the next lower level, so scalar-only loops name one kernel. */
+ * back to the next lower level (PF_PICK_LEVEL), so scalar-only loops name one
+ * kernel. */
 typedef struct {
     char types[PF_MAX_ARGS]; /* NPY_* type numbers, inputs then outputs */
     pf_kernel_fn kernels[PF_SIMD_NLEVELS];
@@ -39,7 +36,11 @@ typedef struct {
     const pf_loop_spec *loops;
 } pf_ufunc_spec;
 
-/* NULL-terminated, in spec_table.c. */
+/* Every ufunc, NULL-terminated, in the order of src/meson.build's families. */
 extern const pf_ufunc_spec *const pf_ufunc_specs[];
+
+/* The module's functions (the runtime's and the families'), ending with a
+ * NULL row. */
+extern PyMethodDef pf_module_methods[];
 
 #endif

@@ -1,0 +1,298 @@
+"""Build-time generator: every ``spec.py`` under src/ -> the registration table and stubs.
+
+A spec file is Python that calls two functions, given to it by this script:
+
+``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False)``
+    One NumPy ufunc.  ``loops`` maps a type signature such as
+    ``"f32,i64->f32"`` (f32 f64 c64 c128 i64) to ``"simd"`` (a kernel at every
+    SIMD level) or ``"scalar"`` (one kernel).  The kernels are named from the
+    ufunc and its first input type: ``pf_<name>_<type>_<level>``, e.g.
+    ``pf_poly8_f64_avx2``; ``process_core_dims=True`` names
+    ``pf_<name>_process_core_dims``.  ``min_parallel`` (outer items below
+    which one thread runs) and ``grain`` (fewest outer items in a block) are
+    the thread pool's split.  ``doc`` is numpydoc text, indented as it reads.
+
+``function(name, args, doc, stub, flags="METH_VARARGS")``
+    One function of the module polyfast._core, implemented in C as
+    ``pf_<name without leading underscores>`` with the ``PyCFunction``
+    signature; ``args`` is its text signature such as ``"(n, /)"``, ``stub``
+    its lines for ``_core.pyi``.
+
+Usage (src/meson.build runs both)::
+
+    generate.py sources FAMILY_DIR...         # configure time: the files of each family
+    generate.py table OUT.c OUT.pyi SPEC...    # build time: the table and the stubs
+
+Generating rather than listing by hand keeps the name, signature, loops and
+docstring of a ufunc in one place: the C table, the stubs and the module's
+``__all__`` all derive from the specs, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import pathlib
+import re
+import sys
+
+TYPES = {
+    "f32": "NPY_FLOAT",
+    "f64": "NPY_DOUBLE",
+    "c64": "NPY_CFLOAT",
+    "c128": "NPY_CDOUBLE",
+    "i64": "NPY_INT64",
+}
+LOOP_KINDS = ("simd", "scalar")
+METH_FLAGS = ("METH_VARARGS", "METH_O", "METH_NOARGS")
+MAX_ARGS = 8  # PF_MAX_ARGS in ufunc/ufunc_spec.h
+SRC = pathlib.Path(__file__).resolve().parent.parent
+
+STUB_HEADER = '''\
+"""Type stubs for polyfast._core, the C extension module.
+
+Generated at build time by src/codegen/generate.py from the spec.py files
+under src/; edit those, not this file.
+"""
+
+from collections.abc import Callable
+from typing import Final, Literal, overload
+
+import numpy as np
+import numpy.typing as npt
+
+MAX_THREADS: Final[int]
+'''
+
+
+class SpecError(Exception):
+    pass
+
+
+@dataclasses.dataclass
+class Ufunc:
+    name: str
+    loops: list[tuple[list[str], list[str], str]]  # (inputs, outputs, kind)
+    min_parallel: int
+    grain: int
+    doc: str
+    signature: str | None
+    process_core_dims: bool
+    origin: str
+
+
+@dataclasses.dataclass
+class Function:
+    name: str
+    args: str
+    doc: str
+    stub: str
+    flags: str
+    origin: str
+
+    @property
+    def c_name(self) -> str:
+        return "pf_" + self.name.lstrip("_")
+
+
+def _parse_loop(types: str, origin: str) -> tuple[list[str], list[str]]:
+    match = re.fullmatch(r"\s*([\w,\s]+?)\s*->\s*([\w,\s]+?)\s*", types)
+    if match is None:
+        raise SpecError(f"{origin}: loop {types!r} is not 'in,in->out'")
+    ins, outs = ([t.strip() for t in side.split(",")] for side in match.groups())
+    for t in ins + outs:
+        if t not in TYPES:
+            raise SpecError(f"{origin}: loop {types!r}: unknown type {t!r} (known: {', '.join(TYPES)})")
+    return ins, outs
+
+
+def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
+    """Run one spec file and collect what it declares."""
+    ufuncs: list[Ufunc] = []
+    functions: list[Function] = []
+    origin = path.resolve().relative_to(SRC).as_posix()
+
+    def ufunc(name, *, loops, min_parallel, grain, doc, signature=None,
+              process_core_dims=False):
+        parsed = []
+        for types, kind in loops.items():
+            if kind not in LOOP_KINDS:
+                raise SpecError(f"{origin}: {name}: loop kind {kind!r} is not one of {LOOP_KINDS}")
+            ins, outs = _parse_loop(types, origin)
+            parsed.append((ins, outs, kind))
+        if not parsed:
+            raise SpecError(f"{origin}: {name}: no loops")
+        arity = {(len(i), len(o)) for i, o, _ in parsed}
+        if len(arity) != 1:
+            raise SpecError(f"{origin}: {name}: loops differ in their number of operands")
+        nin, nout = arity.pop()
+        if nin + nout > MAX_ARGS:
+            raise SpecError(f"{origin}: {name}: more than {MAX_ARGS} operands")
+        if signature is not None:
+            sides = signature.split("->")
+            if (len(sides) != 2 or len(re.findall(r"\(.*?\)", sides[0])) != nin
+                    or len(re.findall(r"\(.*?\)", sides[1])) != nout):
+                raise SpecError(f"{origin}: {name}: signature {signature!r} does not match "
+                                f"{nin} inputs and {nout} outputs")
+        if not (isinstance(min_parallel, int) and isinstance(grain, int) and grain >= 1):
+            raise SpecError(f"{origin}: {name}: min_parallel and grain must be integers, grain >= 1")
+        ufuncs.append(Ufunc(name, parsed, min_parallel, grain, inspect.cleandoc(doc),
+                            signature, process_core_dims, origin))
+
+    def function(name, *, args, doc, stub, flags="METH_VARARGS"):
+        if flags not in METH_FLAGS:
+            raise SpecError(f"{origin}: {name}: flags must be one of {METH_FLAGS}")
+        functions.append(Function(name, args, inspect.cleandoc(doc), inspect.cleandoc(stub),
+                                  flags, origin))
+
+    code = compile(path.read_text(encoding="utf-8"), origin, "exec")
+    exec(code, {"ufunc": ufunc, "function": function, "__file__": origin})
+    return ufuncs, functions
+
+
+def c_string(text: str, indent: str = "    ") -> str:
+    """``text`` as adjacent C string literals, one source line per line."""
+    lines = text.split("\n")
+    out = []
+    for i, line in enumerate(lines):
+        escaped = line.replace("\\", "\\\\").replace('"', '\\"')
+        newline = "\\n" if i < len(lines) - 1 else ""
+        out.append(f'{indent}"{escaped}{newline}"')
+    return "\n".join(out)
+
+
+def kernel_base(u: Ufunc, ins: list[str]) -> str:
+    return f"pf_{u.name}_{ins[0]}"
+
+
+def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
+    parts = [
+        "/* Generated by src/codegen/generate.py from the spec.py files under src/:",
+        " * edit those, not this file. */",
+        '#include "ufunc/ufunc_spec.h"',
+        "",
+        "#define PF_DECLARE_KERNEL_AT(level) PF_KERNEL(PF_CAT(PF_KERNEL_BASE, level));",
+    ]
+    for u in ufuncs:
+        parts.append(f"\n/* {u.name}, from {u.origin} */")
+        declared = set()
+        rows = []
+        for ins, outs, kind in u.loops:
+            base = kernel_base(u, ins)
+            if base not in declared:
+                declared.add(base)
+                if kind == "simd":
+                    parts += [f"#define PF_KERNEL_BASE {base}",
+                              "PF_FOR_EACH_SIMD_LEVEL(PF_DECLARE_KERNEL_AT)",
+                              "#undef PF_KERNEL_BASE"]
+                else:
+                    parts.append(f"PF_KERNEL({base}_scalar);")
+            types = ", ".join(TYPES[t] for t in ins + outs)
+            kernels = f"PF_LEVEL_TABLE({base})" if kind == "simd" else f"{{{base}_scalar}}"
+            rows.append(f"    {{{{{types}}}, {kernels}}},")
+        if u.process_core_dims:
+            parts.append(f"int pf_{u.name}_process_core_dims(PyUFuncObject *ufunc, "
+                         "npy_intp *core_dim_sizes);")
+        parts.append(f"static const pf_loop_spec {u.name}_loops[] = {{")
+        parts += rows
+        parts.append("};")
+        nin, nout = len(u.loops[0][0]), len(u.loops[0][1])
+        signature = f'"{u.signature}"' if u.signature else "NULL"
+        core_dims = f"pf_{u.name}_process_core_dims" if u.process_core_dims else "NULL"
+        parts += [
+            f"const pf_ufunc_spec pf_spec_{u.name} = {{",
+            f'    .name = "{u.name}",',
+            f"    .signature = {signature},",
+            f"    .nin = {nin},",
+            f"    .nout = {nout},",
+            f"    .min_parallel = {u.min_parallel},",
+            f"    .grain = {u.grain},",
+            f"    .process_core_dims = {core_dims},",
+            f"    .nloops = {len(u.loops)},",
+            f"    .loops = {u.name}_loops,",
+            "    .doc =",
+            c_string(u.doc, "        ") + ",",
+            "};",
+        ]
+    parts.append("\nconst pf_ufunc_spec *const pf_ufunc_specs[] = {")
+    parts += [f"    &pf_spec_{u.name}," for u in ufuncs]
+    parts += ["    NULL,", "};", ""]
+    for f in functions:
+        parts.append(f"PyObject *{f.c_name}(PyObject *self, PyObject *arg); /* {f.origin} */")
+    parts.append("\nPyMethodDef pf_module_methods[] = {")
+    for f in functions:
+        doc = f"{f.name}{f.args}\n--\n\n{f.doc}"
+        parts.append(f'    {{"{f.name}", {f.c_name}, {f.flags},')
+        parts.append(c_string(doc, "        ") + "},")
+    parts += ["    {NULL, NULL, 0, NULL},", "};", ""]
+    return "\n".join(parts)
+
+
+def public_names(ufuncs: list[Ufunc], functions: list[Function]) -> list[str]:
+    """The module's ``__all__``: every ufunc, then the public functions."""
+    return [u.name for u in ufuncs] + [f.name for f in functions if not f.name.startswith("_")]
+
+
+def render_stub(ufuncs: list[Ufunc], functions: list[Function]) -> str:
+    names = public_names(ufuncs, functions)
+    parts = [STUB_HEADER, "__all__ = ["]
+    parts += [f'    "{n}",' for n in names]
+    parts += ["]", ""]
+    parts += [f"{u.name}: np.ufunc" for u in ufuncs]
+    parts.append("")
+    for f in functions:
+        parts += [f"# {f.origin}", f.stub]
+    return "\n".join(parts) + "\n"
+
+
+def collect(spec_paths: list[pathlib.Path]) -> tuple[list[Ufunc], list[Function]]:
+    ufuncs: list[Ufunc] = []
+    functions: list[Function] = []
+    for path in spec_paths:
+        u, f = read_spec(path)
+        ufuncs += u
+        functions += f
+    seen: dict[str, str] = {}
+    for item in [*ufuncs, *functions]:
+        if item.name in seen:
+            raise SpecError(f"{item.origin}: {item.name!r} is already defined in {seen[item.name]}")
+        seen[item.name] = item.origin
+    return ufuncs, functions
+
+
+def list_sources(family_dirs: list[str]) -> list[str]:
+    """Lines ``<kind> <path>``: kind ``spec`` (spec.py), ``simd`` (``*_simd.c``,
+    compiled once per vector level) or ``c`` (any other ``.c``)."""
+    lines = []
+    for family in family_dirs:
+        folder = pathlib.Path(family)
+        if not folder.is_dir():
+            raise SpecError(f"src/meson.build lists family {family!r}, but src/{family}/ does not exist")
+        if (folder / "spec.py").exists():
+            lines.append(f"spec {family}/spec.py")
+        for source in sorted(folder.glob("*.c")):
+            kind = "simd" if source.name.endswith("_simd.c") else "c"
+            lines.append(f"{kind} {family}/{source.name}")
+    return lines
+
+
+def main(argv: list[str]) -> int:
+    try:
+        if len(argv) >= 1 and argv[0] == "sources":
+            print("\n".join(list_sources(argv[1:])))
+            return 0
+        if len(argv) >= 3 and argv[0] == "table":
+            out_c, out_pyi = pathlib.Path(argv[1]), pathlib.Path(argv[2])
+            ufuncs, functions = collect([pathlib.Path(p) for p in argv[3:]])
+            out_c.write_text(render_table(ufuncs, functions), encoding="utf-8")
+            out_pyi.write_text(render_stub(ufuncs, functions), encoding="utf-8")
+            return 0
+    except SpecError as exc:
+        print(f"generate.py: {exc}", file=sys.stderr)
+        return 1
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

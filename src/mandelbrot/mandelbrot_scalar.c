@@ -1,0 +1,23 @@
+/* Portable baseline of the Mandelbrot kernels: one point at a time, exactly
+ * the definition in mandelbrot.h.  The SIMD levels must match it bit for bit. */
+#include "mandelbrot/mandelbrot.h"
+#include "runtime/fp_flags.h"
+
+#define PF_DEFINE_MANDELBROT_SCALAR(name, T, point)                        \
+    PF_KERNEL(name)                                                        \
+    {                                                                      \
+        (void)core_dims;                                                   \
+        (void)hints;                                                       \
+        const intptr_t cs = steps[0], ms = steps[1], os = steps[2];        \
+        pf_fpflags saved;                                                  \
+        pf_fpflags_save(&saved);                                           \
+        for (intptr_t i = 0; i < n; i++) {                                 \
+            const T *c = (const T *)(args[0] + i * cs);                    \
+            const int64_t maxiter = *(const int64_t *)(args[1] + i * ms);  \
+            *(int64_t *)(args[2] + i * os) = point(c[0], c[1], maxiter);   \
+        }                                                                  \
+        pf_fpflags_restore(&saved);                                        \
+    }
+
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_f32)
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_f64)

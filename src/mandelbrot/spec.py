@@ -1,0 +1,80 @@
+"""The Mandelbrot ufunc (kernels: mandelbrot.h, mandelbrot_scalar.c, mandelbrot_simd.c)."""
+
+ufunc(
+    "mandelbrot",
+    loops={
+        "c64,i64->i64": "simd",
+        "c128,i64->i64": "simd",
+    },
+    # An item costs from a few nanoseconds (a point that escapes at once) to
+    # maxiter iterations (a point of the set), so a few hundred items already
+    # outweigh waking a worker whenever a fair share of them lies in the set;
+    # small blocks let the dynamic hand-out balance a picture whose cost sits
+    # in the set's rows.  64 is also the pool's block rounding and a whole
+    # number of vectors at every SIMD level.
+    min_parallel=256,
+    grain=64,
+    doc="""
+    Escape count of ``z -> z**2 + c`` from ``z = 0``, elementwise.
+
+    With ``z_0 = 0`` and ``z_{k+1} = z_k**2 + c``, the result is the smallest
+    ``k`` in ``1 ... maxiter-1`` with ``|z_k| >= 2``, or ``maxiter`` if there is
+    none; ``maxiter < 1`` gives 0. ``|z| >= 2`` is tested as
+    ``re*re + im*im >= 4`` and ``z**2 + c`` is computed as
+    ``(re*re - im*im + c.re, re*im + re*im + c.im)``, each operation rounded
+    on its own (no fused multiply-add), so the counts are the same on every
+    CPU, SIMD level and thread count. complex64 input is iterated in
+    float32, complex128 in float64. This is the loop of the lecture
+    notebook's ``make_fractal``; `polyfast.notebook.make_fractal` and
+    ``make_fractal_nb`` rebuild the notebook's two pictures from it.
+
+    Parameters
+    ----------
+    c : array_like
+        Points of the complex plane; complex64 and complex128 have loops of
+        their own, real input is cast to complex128.
+    maxiter : array_like of int
+        Iteration limit, int64, broadcast against ``c`` like any ufunc
+        argument (one limit per point is allowed).
+    out : ndarray, None, or tuple of ndarray and None, optional
+        Where to put the result (int64); see `ufuncs`.
+    where : array_like, optional
+        Compute only where True; see `ufuncs`.
+    **kwargs
+        Other keyword arguments of `ufuncs` (``dtype``, ``casting``, ``order``).
+
+    Returns
+    -------
+    count : ndarray or scalar
+        int64 escape counts in ``0 ... maxiter``. A point with a NaN
+        component never escapes (``NaN >= 4`` is false) and gets ``maxiter``;
+        an infinite one escapes at ``k = 1``. The loops raise no
+        floating-point warnings. Points of the set cost ``maxiter``
+        iterations each, the others stop when they escape.
+
+    Notes
+    -----
+    NumPy's complex square fuses one multiply-add on CPUs with FMA, so a
+    NumPy transcription can differ from these counts at rare chaotic
+    boundary points after many iterations; on the notebook's grids they
+    agree exactly.
+
+    See Also
+    --------
+    polyfast.notebook.make_fractal : The notebook's picture, from this ufunc.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import polyfast
+    >>> polyfast.mandelbrot(np.array([0, -1, 1, 2j, -2, 0.3 + 0.5j]), 50)
+    array([50, 50,  2,  1,  1, 50])
+    >>> polyfast.mandelbrot(0.4 + 0.3j, [0, 1, 5, 10, 100])  # a limit per element
+    array([ 0,  1,  5, 10, 15])
+    >>> x = np.linspace(-2, 1, 7)
+    >>> polyfast.mandelbrot(x[None, :] + 1j * x[:3, None], 20)
+    array([[ 1,  1,  1,  1,  1,  1,  1],
+           [ 1,  1,  2,  2,  2,  2,  2],
+           [ 1,  2,  3,  4, 20,  2,  2]])
+    """,
+)

@@ -1,0 +1,345 @@
+/*
+ * The Python side of polyfast.sampler: takes the bit generator's bitgen_t
+ * from its capsule under the generator's lock, runs the chain of
+ * metropolis.c with the GIL released, and (for a RandomState)
+ * carries NumPy's cached legacy Gaussian in and out.
+ *
+ * RandomState keeps its cached Gaussian (has_gauss, gauss) in the RandomState
+ * object, reachable only through get_state()/set_state().  Both copy the
+ * 624-word MT19937 key through Python, which would cost more than the whole chain.  With a `proxy`, the glue points
+ * RandomState._bit_generator at it for the duration of one get_state() or
+ * set_state() call, so that those calls read or write only has_gauss and
+ * gauss; the MT19937 state itself is already current, advanced in place
+ * through the capsule.  The swap happens with the GIL and the generator's
+ * lock held and no Python code running in between, and the attribute is
+ * always restored.  polyfast/_mcmc.py checks once per process that this gives
+ * the same result as the plain get_state()/set_state() round trip (proxy =
+ * None), which it uses otherwise.
+ */
+#include "ufunc/numpy_api.h"
+
+#include <numpy/random/distributions.h>
+
+#include <string.h>
+
+#include "mcmc/metropolis.h"
+
+/* Holding an exception aside while cleanup code calls into Python. */
+#if PY_VERSION_HEX >= 0x030C0000
+typedef struct { PyObject *exc; } saved_error;
+static saved_error save_error(void) { return (saved_error){PyErr_GetRaisedException()}; }
+static int has_saved(const saved_error *e) { return e->exc != NULL; }
+static void restore_error(saved_error e) { PyErr_SetRaisedException(e.exc); }
+#else
+typedef struct { PyObject *type, *value, *tb; } saved_error;
+static saved_error save_error(void)
+{
+    saved_error e;
+    PyErr_Fetch(&e.type, &e.value, &e.tb);
+    return e;
+}
+static int has_saved(const saved_error *e) { return e->type != NULL; }
+static void restore_error(saved_error e) { PyErr_Restore(e.type, e.value, e.tb); }
+#endif
+
+/* After a failed cleanup step: keep the earlier error if there is one. */
+static void keep_first_error(saved_error *first)
+{
+    if (has_saved(first))
+        PyErr_Clear();
+    else
+        *first = save_error();
+}
+
+/* Check for KeyboardInterrupt this often (steps). */
+#define POLL_EVERY ((intptr_t)1 << 16)
+
+typedef struct {
+    PyObject *tie;
+    PyThreadState *save; /* the released thread state while the chain runs */
+} glue_ctx;
+
+static int tie_break(void *ctx_, double mu_current, double mu_proposal, double u)
+{
+    glue_ctx *ctx = ctx_;
+    PyEval_RestoreThread(ctx->save);
+    int result;
+    PyObject *r = PyObject_CallFunction(ctx->tie, "ddd", mu_current, mu_proposal, u);
+    if (r == NULL) {
+        result = PF_MH_ERROR;
+    } else if (r == Py_None) {
+        result = PF_MH_UNDECIDED;
+    } else {
+        const int truth = PyObject_IsTrue(r);
+        result = truth < 0 ? PF_MH_ERROR : truth ? PF_MH_ACCEPT : PF_MH_REJECT;
+    }
+    Py_XDECREF(r);
+    ctx->save = PyEval_SaveThread();
+    return result;
+}
+
+static int poll_signals(void *ctx_)
+{
+    glue_ctx *ctx = ctx_;
+    PyEval_RestoreThread(ctx->save);
+    const int r = PyErr_CheckSignals();
+    ctx->save = PyEval_SaveThread();
+    return r;
+}
+
+/* Generator.normal(loc, scale) is random_normal = loc + scale *
+ * random_standard_normal; the kernel does the loc + scale * z. */
+static double generator_normal(void *bitgen)
+{
+    return random_standard_normal((bitgen_t *)bitgen);
+}
+
+static double generator_uniform(void *bitgen)
+{
+    return random_standard_uniform((bitgen_t *)bitgen);
+}
+
+/* rs.get_state(legacy=False) with rs._bit_generator temporarily `proxy`
+ * (NULL: no swap).  Returns a new reference. */
+static PyObject *call_with_proxy(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
+                                 const char *method, PyObject *arg)
+{
+    if (proxy == NULL)
+        return PyObject_CallMethod(rs, method, "O", arg);
+    if (PyObject_SetAttrString(rs, "_bit_generator", proxy) < 0)
+        return NULL;
+    PyObject *result = PyObject_CallMethod(rs, method, "O", arg);
+    /* restore the attribute whatever happened; keep the first error */
+    saved_error err = save_error();
+    if (PyObject_SetAttrString(rs, "_bit_generator", bitgen_obj) < 0) {
+        keep_first_error(&err);
+        Py_CLEAR(result);
+    }
+    if (has_saved(&err)) {
+        Py_CLEAR(result);
+        restore_error(err);
+    }
+    return result;
+}
+
+static int read_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
+                             int *has_gauss, double *gauss)
+{
+    if (proxy != NULL) {
+        PyObject *fake = Py_BuildValue("{s:s}", "bit_generator", "MT19937");
+        if (fake == NULL)
+            return -1;
+        const int set = PyObject_SetAttrString(proxy, "state", fake);
+        Py_DECREF(fake);
+        if (set < 0)
+            return -1;
+    }
+    PyObject *st = call_with_proxy(rs, bitgen_obj, proxy, "get_state", Py_False);
+    if (st == NULL)
+        return -1;
+    int rc = -1;
+    if (!PyDict_Check(st)) {
+        PyErr_SetString(PyExc_TypeError, "RandomState.get_state(legacy=False) gave no dict");
+        goto done;
+    }
+    PyObject *h = PyDict_GetItemString(st, "has_gauss"); /* borrowed */
+    PyObject *g = PyDict_GetItemString(st, "gauss");
+    if (h == NULL || g == NULL) {
+        PyErr_SetString(PyExc_TypeError, "RandomState.get_state() has no has_gauss/gauss");
+        goto done;
+    }
+    const long hv = PyLong_AsLong(h);
+    if (hv == -1 && PyErr_Occurred())
+        goto done;
+    const double gv = PyFloat_AsDouble(g);
+    if (gv == -1.0 && PyErr_Occurred())
+        goto done;
+    *has_gauss = hv != 0;
+    *gauss = gv;
+    rc = 0;
+done:
+    Py_DECREF(st);
+    return rc;
+}
+
+static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
+                              int has_gauss, double gauss)
+{
+    PyObject *st;
+    if (proxy != NULL) {
+        /* set_state only hands `state` to the proxy */
+        st = Py_BuildValue("{s:s,s:{},s:i,s:d}", "bit_generator", "MT19937", "state",
+                           "has_gauss", has_gauss, "gauss", gauss);
+    } else {
+        st = PyObject_GetAttrString(bitgen_obj, "state"); /* the current MT state */
+        if (st != NULL && !PyDict_Check(st)) {
+            PyErr_SetString(PyExc_TypeError, "bit_generator.state is not a dict");
+            Py_CLEAR(st);
+        }
+        if (st != NULL) {
+            PyObject *h = PyLong_FromLong(has_gauss);
+            PyObject *g = PyFloat_FromDouble(gauss);
+            if (h == NULL || g == NULL || PyDict_SetItemString(st, "has_gauss", h) < 0 ||
+                PyDict_SetItemString(st, "gauss", g) < 0)
+                Py_CLEAR(st);
+            Py_XDECREF(h);
+            Py_XDECREF(g);
+        }
+    }
+    if (st == NULL)
+        return -1;
+    PyObject *r = call_with_proxy(rs, bitgen_obj, proxy, "set_state", st);
+    Py_DECREF(st);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    return 0;
+}
+
+PyObject *pf_sampler(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyArrayObject *data;
+    Py_ssize_t samples;
+    double mu_init, width, prior_mu, prior_sd, tie_margin;
+    PyObject *rng, *proxy, *tie;
+    int legacy;
+    if (!PyArg_ParseTuple(args, "O!nddddOpOOd:_sampler", &PyArray_Type, &data, &samples,
+                          &mu_init, &width, &prior_mu, &prior_sd, &rng, &legacy, &proxy,
+                          &tie, &tie_margin))
+        return NULL;
+    if (PyArray_NDIM(data) != 1 || PyArray_TYPE(data) != NPY_DOUBLE ||
+        !PyArray_ISALIGNED(data) || !PyArray_ISNOTSWAPPED(data)) {
+        PyErr_SetString(PyExc_TypeError, "_sampler: data must be a 1-D aligned float64 array");
+        return NULL;
+    }
+    if (samples < 0 || samples >= PY_SSIZE_T_MAX / (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "_sampler: samples out of range");
+        return NULL;
+    }
+    if (proxy == Py_None)
+        proxy = NULL;
+    if (tie == Py_None)
+        tie = NULL;
+    else if (!PyCallable_Check(tie)) {
+        PyErr_SetString(PyExc_TypeError, "_sampler: tie must be callable or None");
+        return NULL;
+    }
+
+    /* Sufficient statistics (O(n), without the GIL for large data). */
+    pf_mh_stats stats;
+    intptr_t bad = 0;
+    int stats_rc;
+    const char *base = PyArray_BYTES(data);
+    const npy_intp n = PyArray_DIM(data, 0), stride = PyArray_STRIDE(data, 0);
+    if (n >= 65536) {
+        Py_BEGIN_ALLOW_THREADS
+        stats_rc = pf_mh_stats_compute(base, n, stride, &stats, &bad);
+        Py_END_ALLOW_THREADS
+    } else {
+        stats_rc = pf_mh_stats_compute(base, n, stride, &stats, &bad);
+    }
+    if (stats_rc < 0) {
+        PyObject *value = PyFloat_FromDouble(*(const double *)(base + bad * stride));
+        if (value != NULL) {
+            PyErr_Format(PyExc_ValueError, "sampler() argument 'data' must be finite, data[%zd] is %R",
+                         (Py_ssize_t)bad, value);
+            Py_DECREF(value);
+        }
+        return NULL;
+    }
+
+    npy_intp dims[1] = {(npy_intp)samples + 1};
+    PyArrayObject *chain = (PyArrayObject *)PyArray_SimpleNew(1, dims, NPY_DOUBLE);
+    if (chain == NULL)
+        return NULL;
+
+    PyObject *bitgen_obj = NULL, *capsule = NULL, *lock = NULL, *r = NULL;
+    bitgen_t *bitgen = NULL;
+    int locked = 0, gauss_read = 0, failed = 1;
+    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0};
+    int has_gauss0 = 0;
+    double gauss0 = 0.0;
+    pf_mh_draws draws;
+    glue_ctx ctx = {tie, NULL};
+    pf_mh_params params;
+
+    bitgen_obj = PyObject_GetAttrString(rng, legacy ? "_bit_generator" : "bit_generator");
+    if (bitgen_obj == NULL)
+        goto cleanup;
+    capsule = PyObject_GetAttrString(bitgen_obj, "capsule");
+    if (capsule == NULL)
+        goto cleanup;
+    bitgen = PyCapsule_GetPointer(capsule, "BitGenerator");
+    if (bitgen == NULL)
+        goto cleanup;
+    lock = PyObject_GetAttrString(bitgen_obj, "lock");
+    if (lock == NULL)
+        goto cleanup;
+    r = PyObject_CallMethod(lock, "acquire", NULL);
+    if (r == NULL)
+        goto cleanup;
+    Py_DECREF(r);
+    locked = 1;
+
+    if (legacy) {
+        if (read_cached_gauss(rng, bitgen_obj, proxy, &has_gauss0, &gauss0) < 0)
+            goto cleanup;
+        gauss_read = 1;
+        gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0};
+        draws = (pf_mh_draws){pf_legacy_gauss, pf_legacy_uniform, &gauss_state};
+    } else {
+        draws = (pf_mh_draws){generator_normal, generator_uniform, bitgen};
+    }
+
+    params = (pf_mh_params){
+        .mu_init = mu_init,
+        .proposal_width = width,
+        .prior_mu = prior_mu,
+        .prior_sd = prior_sd,
+        .tie_margin = tie_margin,
+        .tie = tie != NULL ? tie_break : NULL,
+        .tie_ctx = &ctx,
+        .poll = poll_signals,
+        .poll_ctx = &ctx,
+        .poll_every = POLL_EVERY,
+    };
+    double *out = (double *)PyArray_DATA(chain);
+    ctx.save = PyEval_SaveThread();
+    const int chain_rc = pf_metropolis(&stats, &params, &draws, (intptr_t)samples, out, NULL);
+    PyEval_RestoreThread(ctx.save);
+    failed = chain_rc != 0;
+
+cleanup:
+    /* Runs with or without an exception set; keeps the first one. */
+    {
+        saved_error err = save_error();
+        /* RandomState's own copy is still the initial one: write only a change */
+        if (gauss_read && (gauss_state.has_gauss != has_gauss0 ||
+                           memcmp(&gauss_state.gauss, &gauss0, sizeof gauss0) != 0)) {
+            if (write_cached_gauss(rng, bitgen_obj, proxy, gauss_state.has_gauss,
+                                   gauss_state.gauss) < 0) {
+                failed = 1;
+                keep_first_error(&err);
+            }
+        }
+        if (locked) {
+            PyObject *rr = PyObject_CallMethod(lock, "release", NULL);
+            if (rr == NULL) {
+                failed = 1;
+                keep_first_error(&err);
+            }
+            Py_XDECREF(rr);
+        }
+        if (has_saved(&err))
+            restore_error(err);
+    }
+    Py_XDECREF(lock);
+    Py_XDECREF(capsule);
+    Py_XDECREF(bitgen_obj);
+    if (failed) {
+        Py_DECREF(chain);
+        return NULL;
+    }
+    return (PyObject *)chain;
+}

@@ -1,0 +1,53 @@
+/*
+ * The SIMD levels, listed once.  Every table of per-level kernels, every
+ * per-level declaration and the level names derive from PF_FOR_EACH_SIMD_LEVEL,
+ * so a new level (NEON, say) is added here, in cpu_features.c's detection and
+ * in src/meson.build's per-level flags, and nowhere else.
+ */
+#ifndef POLYFAST_SIMD_LEVELS_H
+#define POLYFAST_SIMD_LEVELS_H
+
+#include <stddef.h>
+
+typedef enum {
+    PF_SIMD_SCALAR = 0,
+    PF_SIMD_AVX2 = 1,
+    PF_SIMD_AVX512 = 2,
+    PF_SIMD_NLEVELS
+} pf_simd_level;
+
+/* X(level) for every level, lowest first, in the order of pf_simd_level. */
+#define PF_FOR_EACH_SIMD_LEVEL(X) X(scalar) X(avx2) X(avx512)
+
+#define PF_CAT_(a, b) a##_##b
+#define PF_CAT(a, b) PF_CAT_(a, b)
+
+/* base_<level> for the level a file is compiled at (PF_LEVEL, set by
+ * runtime/simd_target.h or by a scalar file itself). */
+#define PF_NAME(base) PF_CAT(base, PF_LEVEL)
+
+/*
+ * {base_scalar, base_avx2, base_avx512}: a kernel at every level, as the
+ * initializer of an array indexed by pf_simd_level.  Only x86-64 builds the
+ * vector levels (src/meson.build); elsewhere they are NULL, and PF_PICK_LEVEL
+ * falls back to the level below.
+ */
+#if defined(__x86_64__) || defined(_M_X64)
+#define PF_HAVE_X86_LEVELS 1
+#define PF_LEVEL_TABLE(base) {base##_scalar, base##_avx2, base##_avx512}
+#else
+#define PF_HAVE_X86_LEVELS 0
+#define PF_LEVEL_TABLE(base) {base##_scalar, NULL, NULL}
+#endif
+
+/* result = the entry of `table` at `level`, or at the highest level below it
+ * that has one (entry 0, the scalar level, is never NULL). */
+#define PF_PICK_LEVEL(table, level, result)                                \
+    do {                                                                   \
+        int level_ = (int)(level);                                         \
+        while (level_ > 0 && (table)[level_] == NULL)                      \
+            level_--;                                                      \
+        (result) = (table)[level_];                                        \
+    } while (0)
+
+#endif
