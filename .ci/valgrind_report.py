@@ -21,9 +21,7 @@ def frames(error):
 
 
 def ours(frame):
-    return "polyfast/_core" in frame.get("obj", "") or "/src/kernels/" in frame.get("dir", "") \
-        or "/src/ufunc/" in frame.get("dir", "") or "/src/runtime/" in frame.get("dir", "") \
-        or frame.get("file", "") == "module.c"
+    return "polyfast/_core" in frame.get("obj", "") or "/src/" in frame.get("dir", "")
 
 
 def main(paths):

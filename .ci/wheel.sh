@@ -15,12 +15,12 @@ sdist=$(ls "$work"/dist/polyfast-*.tar.gz)
 wheel=$(ls "$work"/dist/polyfast-*.whl)
 # the sdist carries what the tests and the build need
 tar -tzf "$sdist" > "$work/sdist.txt"
-for member in meson.build src/meson.build src/module.c polyfast/_core.pyi polyfast/py.typed \
+for member in meson.build src/meson.build src/module/module.c polyfast/py.typed \
               tests/conftest.py README.md; do
     grep -q "^polyfast-[^/]*/$member\$" "$work/sdist.txt" || { echo "sdist lacks $member"; exit 1; }
 done
 python -m zipfile -l "$wheel" > "$work/wheel.txt"
-for member in polyfast/_core.pyi polyfast/py.typed polyfast/_threadpoolctl.py; do
+for member in polyfast/_core.pyi polyfast/_version.py polyfast/py.typed polyfast/_threadpoolctl.py; do
     grep -q "$member" "$work/wheel.txt" || { echo "wheel lacks $member"; exit 1; }
 done
 

@@ -6,7 +6,7 @@ A plain script::
     python benchmarks/bench_threshold.py --quick
 
 polyfast runs a call on one thread when it has fewer than ``min_parallel``
-items (poly8's is in ``src/ufunc/spec_poly.c``), so below that the "2 threads"
+items (poly8's is in ``src/poly/spec.py``), so below that the "2 threads"
 column is the serial path too: equal times there only show that the
 threshold is applied.  From ``min_parallel`` up to 1M items the script times
 the same call with ``set_num_threads(1)`` and ``set_num_threads(2)``,
@@ -133,7 +133,7 @@ def main(argv=None) -> int:
     for name, line in _bench.engine_versions().items():
         if name in ("polyfast", "numpy"):
             print(f"- {name}: {line}")
-    print(f"- poly8 min_parallel (src/ufunc/spec_poly.c): {min_parallel} items")
+    print(f"- poly8 min_parallel (src/poly/spec.py): {min_parallel} items")
     print(f"- {load}")
     print()
     table = []

@@ -112,15 +112,15 @@ def engine_id(engine: Engine) -> str:
 
 
 def poly8_min_parallel(default: int = 32768) -> int:
-    """poly8's serial threshold, read from ``src/ufunc/spec_poly.c`` when present.
+    """poly8's serial threshold, read from ``src/poly/spec.py`` when present.
 
     The installed package does not expose it; from a source checkout the
     spec row is the truth.  Falls back to `default`.
     """
-    spec = Path(__file__).resolve().parent.parent / "src" / "ufunc" / "spec_poly.c"
+    spec = Path(__file__).resolve().parent.parent / "src" / "poly" / "spec.py"
     try:
         text = spec.read_text()
     except OSError:
         return default
-    match = re.search(r'\.name\s*=\s*"poly8".*?\.min_parallel\s*=\s*(\d+)', text, re.S)
+    match = re.search(r'ufunc\(\s*"poly8".*?min_parallel=(\d+)', text, re.S)
     return int(match.group(1)) if match else default

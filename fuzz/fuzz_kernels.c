@@ -42,12 +42,23 @@
 #include <string.h>
 #include <time.h>
 
-#include "kernels/bumps.h"
-#include "kernels/mandelbrot.h"
-#include "kernels/metropolis.h"
-#include "kernels/norm_pdf.h"
-#include "kernels/poly.h"
+#include "bumps/bumps.h"
+#include "mandelbrot/mandelbrot.h"
+#include "mcmc/metropolis.h"
+#include "norm_pdf/norm_pdf.h"
+#include "poly/poly.h"
 #include "runtime/cpu_features.h"
+
+/* The ufuncs' kernels are declared by the generated registration table, which
+ * needs Python's headers; the ones fuzzed here are declared again. */
+#define DECLARE_KERNELS_AT(level)                                           \
+    PF_KERNEL(pf_find_bumps_f32_##level); PF_KERNEL(pf_find_bumps_f64_##level); \
+    PF_KERNEL(pf_polyval_f32_##level); PF_KERNEL(pf_polyval_f64_##level);   \
+    PF_KERNEL(pf_poly8_f32_##level); PF_KERNEL(pf_poly8_f64_##level);       \
+    PF_KERNEL(pf_mandelbrot_c64_##level); PF_KERNEL(pf_mandelbrot_c128_##level);
+PF_FOR_EACH_SIMD_LEVEL(DECLARE_KERNELS_AT)
+PF_KERNEL(pf_norm_pdf_f32_scalar);
+PF_KERNEL(pf_norm_pdf_f64_scalar);
 
 static uint64_t rng_state;
 
@@ -82,26 +93,16 @@ static double draw_value(void)
 
 static int level_available[PF_SIMD_NLEVELS];
 
-static const pf_bumps_scan_f32_fn scan32[] = {pf_bumps_scan_f32_scalar, pf_bumps_scan_f32_avx2,
-                                              pf_bumps_scan_f32_avx512};
-static const pf_bumps_scan_f64_fn scan64[] = {pf_bumps_scan_f64_scalar, pf_bumps_scan_f64_avx2,
-                                              pf_bumps_scan_f64_avx512};
-static const pf_kernel_fn find32[] = {pf_find_bumps_f32_scalar, pf_find_bumps_f32_avx2,
-                                      pf_find_bumps_f32_avx512};
-static const pf_kernel_fn find64[] = {pf_find_bumps_f64_scalar, pf_find_bumps_f64_avx2,
-                                      pf_find_bumps_f64_avx512};
-static const pf_kernel_fn polyval64[] = {pf_polyval_f64_scalar, pf_polyval_f64_avx2,
-                                         pf_polyval_f64_avx512};
-static const pf_kernel_fn polyval32[] = {pf_polyval_f32_scalar, pf_polyval_f32_avx2,
-                                         pf_polyval_f32_avx512};
-static const pf_kernel_fn poly8_64[] = {pf_poly8_f64_scalar, pf_poly8_f64_avx2,
-                                        pf_poly8_f64_avx512};
-static const pf_kernel_fn poly8_32[] = {pf_poly8_f32_scalar, pf_poly8_f32_avx2,
-                                        pf_poly8_f32_avx512};
-static const pf_kernel_fn mandel128[] = {pf_mandelbrot_c128_scalar, pf_mandelbrot_c128_avx2,
-                                         pf_mandelbrot_c128_avx512};
-static const pf_kernel_fn mandel64[] = {pf_mandelbrot_c64_scalar, pf_mandelbrot_c64_avx2,
-                                        pf_mandelbrot_c64_avx512};
+static const pf_bumps_scan_f32_fn scan32[] = PF_LEVEL_TABLE(pf_bumps_scan_f32);
+static const pf_bumps_scan_f64_fn scan64[] = PF_LEVEL_TABLE(pf_bumps_scan_f64);
+static const pf_kernel_fn find32[] = PF_LEVEL_TABLE(pf_find_bumps_f32);
+static const pf_kernel_fn find64[] = PF_LEVEL_TABLE(pf_find_bumps_f64);
+static const pf_kernel_fn polyval64[] = PF_LEVEL_TABLE(pf_polyval_f64);
+static const pf_kernel_fn polyval32[] = PF_LEVEL_TABLE(pf_polyval_f32);
+static const pf_kernel_fn poly8_64[] = PF_LEVEL_TABLE(pf_poly8_f64);
+static const pf_kernel_fn poly8_32[] = PF_LEVEL_TABLE(pf_poly8_f32);
+static const pf_kernel_fn mandel128[] = PF_LEVEL_TABLE(pf_mandelbrot_c128);
+static const pf_kernel_fn mandel64[] = PF_LEVEL_TABLE(pf_mandelbrot_c64);
 
 static uint64_t current_seed, current_iter;
 

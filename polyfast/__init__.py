@@ -25,14 +25,9 @@ from polyfast._config import show_config
 from polyfast._mcmc import sampler
 from polyfast import _threadpoolctl
 
+from polyfast._version import __version__ as __version__
+
 _threadpoolctl._install()  # threadpoolctl sees the pool; imports nothing now
 
-from polyfast._version import __version__
-
-__all__ = sorted([
-    *_core.__all__,
-    "pv_locations",
-    "pv_locations_ragged",
-    "sampler",
-    "show_config",
-])
+__all__ = ["pv_locations", "pv_locations_ragged", "sampler", "show_config"]
+__all__ += _core.__all__  # every ufunc and the runtime's functions

@@ -32,7 +32,7 @@ __all__ = ["register"]
 _lock = threading.Lock()
 _registered = False
 
-# Exported by polyfast/_core*.so (src/module.c) for this controller only.
+# Exported by polyfast/_core*.so (src/module/module.c) for this controller only.
 _GET = "polyfast_threadpool_get_num_threads"
 _SET = "polyfast_threadpool_set_num_threads"
 

@@ -56,7 +56,7 @@ def f_mem_numpy(x):
 def poly8_factored(x):
     """polyfast's documented formula, x*((1+x)*((1+x**2)*(1+x**4))), in NumPy.
 
-    Not from the notebook: the exact sequence of roundings src/kernels/poly.h
+    Not from the notebook: the exact sequence of roundings src/poly/poly.h
     promises (products in this grouping, x**4 as (x*x)*(x*x)), so for real
     inputs polyfast.poly8 must reproduce it bit for bit.
     """

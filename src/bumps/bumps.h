@@ -12,7 +12,7 @@
  *
  * pf_bumps_scan_f32/_f64_<level> are the one implementation of the scan
  * (bumps_scan.h, compiled once per SIMD level): the gufunc kernels and the
- * ragged entry point (ragged_bumps.c) both call them.
+ * ragged entry point (bumps_glue.c) both call them.
  */
 #ifndef POLYFAST_BUMPS_H
 #define POLYFAST_BUMPS_H

@@ -19,7 +19,7 @@
  * are scanned in place; only an unaligned or byte-swapped input is copied
  * first.
  */
-#include "ufunc/ufunc_spec.h"
+#include "module/ufunc_spec.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@
 #include "runtime/cpu_features.h"
 #include "runtime/fp_flags.h"
 #include "runtime/thread_pool.h"
-#include "ufunc/parallel_loop.h"
+#include "module/parallel_loop.h"
 
 extern const pf_ufunc_spec pf_spec_find_bumps; /* generated from bumps/spec.py */
 

@@ -16,8 +16,8 @@
 /* The first index j in [i, len) with x[j] >= threshold, or len.
  * isgreaterequal is the quiet comparison: a NaN raises no "invalid" flag
  * (NumPy would turn it into a RuntimeWarning).  Eight items per branch: the
- * comparisons are combined without branching, which runs about twice as fast
- * as one branch per item. */
+ * comparisons are combined without branching, so the background costs one
+ * branch per eight items instead of one per item. */
 #define PF_DEFINE_SKIP_SCALAR(name, T)                                      \
     static inline intptr_t name(const T *x, intptr_t i, intptr_t len, T threshold) \
     {                                                                       \

@@ -6,8 +6,8 @@
  *
  * RandomState keeps its cached Gaussian (has_gauss, gauss) in the RandomState
  * object, reachable only through get_state()/set_state().  Both copy the
- * 624-word MT19937 key through Python, which would cost more than the whole chain.  With a `proxy`, the glue points
- * RandomState._bit_generator at it for the duration of one get_state() or
+ * 624-word MT19937 key through Python, which would cost more than the whole
+ * chain.  With a `proxy`, the glue points RandomState._bit_generator at it for the duration of one get_state() or
  * set_state() call, so that those calls read or write only has_gauss and
  * gauss; the MT19937 state itself is already current, advanced in place
  * through the capsule.  The swap happens with the GIL and the generator's
@@ -16,7 +16,7 @@
  * the same result as the plain get_state()/set_state() round trip (proxy =
  * None), which it uses otherwise.
  */
-#include "ufunc/numpy_api.h"
+#include "module/numpy_api.h"
 
 #include <numpy/random/distributions.h>
 

@@ -1,5 +1,5 @@
 /*
- * The calling convention shared by every kernel in src/kernels/.
+ * The calling convention shared by every kernel of every family.
  *
  * Kernels are plain C with no Python or NumPy headers so they can be compiled,
  * tested and timed on their own.  The shape mirrors a NumPy inner loop, minus

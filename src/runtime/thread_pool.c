@@ -15,9 +15,9 @@
 
 /* How long a worker keeps polling for the next job, and a caller for its
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
- * costs tens of microseconds here, a tenth of a 1M-element poly8; back-to-back
- * calls (loops, benchmarks, a notebook cell) then find the workers awake;
- * longer spins only burn a core that another process may want. */
+ * costs a sizeable part of a mid-sized call; back-to-back calls (loops,
+ * benchmarks, a notebook cell) then find the workers awake; longer spins only
+ * burn a core that another process may want. */
 #define PF_SPIN_NS 20000
 
 /* The spin is short, so the polite PAUSE/YIELD hint is worth it: it lets an

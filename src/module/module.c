@@ -5,13 +5,13 @@
  * elsewhere; docstrings and stubs come from the spec.py files.
  */
 #define PF_IMPORT_NUMPY_API
-#include "ufunc/numpy_api.h"
+#include "module/numpy_api.h"
 
 #include <stdlib.h>
 
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
-#include "ufunc/ufunc_builder.h"
+#include "module/ufunc_builder.h"
 
 PyObject *pf_set_num_threads(PyObject *self, PyObject *arg)
 {

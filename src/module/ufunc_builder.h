@@ -1,7 +1,7 @@
 #ifndef POLYFAST_UFUNC_BUILDER_H
 #define POLYFAST_UFUNC_BUILDER_H
 
-#include "ufunc/ufunc_spec.h"
+#include "module/ufunc_spec.h"
 
 /* A new reference to the ufunc described by `spec`, its loops bound to the
  * kernels of `level` (or the nearest lower level that has one). */

@@ -3,7 +3,7 @@
 #ifndef POLYFAST_PARALLEL_LOOP_H
 #define POLYFAST_PARALLEL_LOOP_H
 
-#include "ufunc/ufunc_spec.h"
+#include "module/ufunc_spec.h"
 
 /* What the builder stores as a loop's `data` pointer. */
 typedef struct {

@@ -1,4 +1,4 @@
-#include "ufunc/parallel_loop.h"
+#include "module/parallel_loop.h"
 
 #include "runtime/thread_pool.h"
 

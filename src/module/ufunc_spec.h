@@ -9,7 +9,7 @@
 #ifndef POLYFAST_UFUNC_SPEC_H
 #define POLYFAST_UFUNC_SPEC_H
 
-#include "ufunc/numpy_api.h"
+#include "module/numpy_api.h"
 
 #include "runtime/kernel_api.h"
 #include "runtime/simd_levels.h"

@@ -1,8 +1,8 @@
-#include "ufunc/ufunc_builder.h"
+#include "module/ufunc_builder.h"
 
 #include <string.h>
 
-#include "ufunc/parallel_loop.h"
+#include "module/parallel_loop.h"
 
 /* NumPy keeps pointers to the loop tables for the ufunc's whole life; they
  * live in one allocation owned by a capsule in the ufunc's `obj` slot, which

@@ -1,5 +1,5 @@
 """The runtime's functions in polyfast._core: the thread count and the SIMD
-level (C in src/module.c)."""
+level (C in module.c)."""
 
 function(
     "set_num_threads",
