@@ -10,7 +10,9 @@ A spec file is Python that calls two functions, given to it by this script:
     ``pf_poly8_f64_avx2``; ``process_core_dims=True`` names
     ``pf_<name>_process_core_dims``.  ``min_parallel`` (outer items below
     which one thread runs) and ``grain`` (fewest outer items in a block) are
-    the thread pool's split.  ``doc`` is numpydoc text, indented as it reads.
+    the thread pool's split.  ``doc`` is numpydoc text, indented as it reads;
+    a line ``{where and kwargs}`` stands for the two entries every elementwise
+    ufunc documents alike (WHERE_AND_KWARGS).
 
 ``function(name, args, doc, stub, flags="METH_VARARGS")``
     One function of the module polyfast._core, implemented in C as
@@ -63,6 +65,13 @@ import numpy.typing as npt
 
 MAX_THREADS: Final[int]
 '''
+
+
+WHERE_AND_KWARGS = """\
+where : array_like, optional
+    Compute only where True; see `ufuncs`.
+**kwargs
+    Other keyword arguments of `ufuncs` (``dtype``, ``casting``, ``order``)."""
 
 
 class SpecError(Exception):
@@ -136,8 +145,9 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
                                 f"{nin} inputs and {nout} outputs")
         if not (isinstance(min_parallel, int) and isinstance(grain, int) and grain >= 1):
             raise SpecError(f"{origin}: {name}: min_parallel and grain must be integers, grain >= 1")
-        ufuncs.append(Ufunc(name, parsed, min_parallel, grain, inspect.cleandoc(doc),
-                            signature, process_core_dims, origin))
+        text = inspect.cleandoc(doc).replace("{where and kwargs}", WHERE_AND_KWARGS) + "\n"
+        ufuncs.append(Ufunc(name, parsed, min_parallel, grain, text, signature,
+                            process_core_dims, origin))
 
     def function(name, *, args, doc, stub, flags="METH_VARARGS"):
         if flags not in METH_FLAGS:

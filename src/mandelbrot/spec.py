@@ -38,10 +38,7 @@ ufunc(
         argument (one limit per point is allowed).
     out : ndarray, None, or tuple of ndarray and None, optional
         Where to put the result (int64); see `ufuncs`.
-    where : array_like, optional
-        Compute only where True; see `ufuncs`.
-    **kwargs
-        Other keyword arguments of `ufuncs` (``dtype``, ``casting``, ``order``).
+    {where and kwargs}
 
     Returns
     -------

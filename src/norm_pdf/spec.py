@@ -30,10 +30,7 @@ ufunc(
         Points at which to evaluate the density. The three inputs broadcast.
     out : ndarray, None, or tuple of ndarray and None, optional
         Where to put the result; see `ufuncs`.
-    where : array_like, optional
-        Compute only where True; see `ufuncs`.
-    **kwargs
-        Other keyword arguments of `ufuncs` (``dtype``, ``casting``, ``order``).
+    {where and kwargs}
 
     Returns
     -------

@@ -29,10 +29,7 @@ ufunc(
         their own, other numeric types are cast as NumPy casts for ``np.sin``.
     out : ndarray, None, or tuple of ndarray and None, optional
         Where to put the result; see `ufuncs`.
-    where : array_like, optional
-        Compute only where True; see `ufuncs`.
-    **kwargs
-        Other keyword arguments of `ufuncs` (``dtype``, ``casting``, ``order``).
+    {where and kwargs}
 
     Returns
     -------
