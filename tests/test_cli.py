@@ -17,8 +17,7 @@ import reference
 import reference_bumps
 import reference_fractal
 import reference_mcmc
-from polyfast.bench import baselines, timing
-from polyfast.bench import cli
+from polyfast.bench import baselines, cases, cli, timing
 
 QUICKEST = ["--quick", "--case", "fractal", "--case", "sampler"]
 
@@ -99,18 +98,18 @@ def test_threads_option(run_python):
 
 
 def test_every_case_has_its_baseline_and_the_notebooks_inputs():
-    names = [c.name for c in cli.CASES]
+    names = [c.name for c in cases.CASES]
     assert names == ["poly8", "bumps", "fractal", "sampler"]
-    for case in cli.CASES:
+    for case in cases.CASES:
         candidates = [case.baseline] if isinstance(case.baseline, str) else case.baseline
         engines = {e.name for e in case.engines}
         assert set(candidates) <= engines
         assert any(e.family == "polyfast" for e in case.engines)
-    assert cli.POLY8.inputs()[0].shape == (1_000_000,)
+    assert cases.POLY8.inputs()[0].shape == (1_000_000,)
     assert (baselines.EVENTS, baselines.BINS) == (10_000, 4000)
     assert baselines.BUMP_PARAMS == (1e-2, 0.2, 3)
-    assert cli.FRACTAL.inputs() == ((500, 500), 50)
-    assert cli.SAMPLER.inputs()[0].shape == (20,)
+    assert cases.FRACTAL.inputs() == ((500, 500), 50)
+    assert cases.SAMPLER.inputs()[0].shape == (20,)
 
 
 # --------------------------------------------------------------- the runner
@@ -196,7 +195,7 @@ def test_cli_module_does_not_run_on_import():
     assert callable(cli.main) and shim.main is cli.main
 
 
-@pytest.mark.parametrize("module", [baselines, timing, cli])
+@pytest.mark.parametrize("module", [baselines, timing, cases, cli])
 def test_bench_docstring_examples_pass(module):
     failures, tries = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failures == 0
