@@ -2,8 +2,8 @@
 
 A plain script::
 
-    python benchmarks/bench_threshold.py           # a few seconds
-    python benchmarks/bench_threshold.py --quick
+    python benchmarks/bench_threshold.py           # 51 repeats per size
+    python benchmarks/bench_threshold.py --quick   # 11 repeats per size
 
 polyfast runs a call on one thread when it has fewer than ``min_parallel``
 items (poly8's is in ``src/ufunc/spec_poly.c``), so below that the "2 threads"

@@ -1,8 +1,9 @@
 """The engines and inputs compared by bench_poly.py and report_poly.py.
 
-Each engine is a `polyfast.bench.timing.Engine`: ``make(x)`` returns a function of
-no argument that computes the notebook's polynomial on ``x`` (an ``out=``
-array, when there is one, is allocated by ``make``, outside the timing).
+Each engine is a `polyfast.bench.timing.Engine`: ``make(x)`` returns a
+function of no argument that computes the notebook's polynomial on ``x`` (an
+``out=`` array, when there is one, is allocated by ``make``, outside the
+timing).
 
 - polyfast.poly8 on 1 and on 2 threads, each with a preallocated ``out=`` and
   allocating its result;

@@ -2,12 +2,12 @@
 
 A plain script (no pytest)::
 
-    python benchmarks/report_poly.py            # about two minutes
-    python benchmarks/report_poly.py --quick    # a rough run of ~30 s
+    python benchmarks/report_poly.py            # TIMING: 30 to 200 repeats
+    python benchmarks/report_poly.py --quick    # TIMING_QUICK: rough numbers
 
 Every engine of ``poly_engines.ENGINES`` is timed in this one process on each
-input of ``poly_engines.DATASETS`` by `polyfast.bench.timing.time_call`: 30 to 200
-repeats of enough calls for microsecond resolution (a slow engine, the
+input of ``poly_engines.DATASETS`` by `polyfast.bench.timing.time_call`: 30 to
+200 repeats of enough calls for microsecond resolution (a slow engine, the
 notebook's ``f_numpy``, stops after 10 s and at least 3 repeats), min and
 median per call.  It prints one Markdown table per input, then the ratios
 against the project's performance targets, each marked PASS or MISS (nothing
@@ -36,6 +36,7 @@ from poly_engines import BASELINE, DATASETS, ENGINES
 from polyfast.bench import timing
 from polyfast.bench.timing import Case
 
+#: `time_call` settings of a full run and of ``--quick`` (max_time stops f_numpy early).
 TIMING = {"min_repeat": 30, "max_repeat": 200, "budget": 1.0, "repeat_time": 2e-3,
           "max_time": 10.0}
 TIMING_QUICK = {"min_repeat": 5, "max_repeat": 50, "budget": 0.2, "repeat_time": 2e-3,
