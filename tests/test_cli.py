@@ -97,6 +97,18 @@ def test_threads_option(run_python):
     assert bad.returncode == 2 and "--threads" in bad.stderr
 
 
+def test_readme_describes_quick_as_help_does(capsys):
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--help"])
+    assert f"--quick {cli.QUICK_HELP} " in " ".join(capsys.readouterr().out.split())
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "README.md")
+    if not os.path.exists(readme):
+        pytest.skip("README.md is not next to the tests (installed test tree)")
+    with open(readme, encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    assert f"`--quick` means {cli.QUICK_HELP};" in text
+
+
 def test_every_case_has_its_baseline_and_the_notebooks_inputs():
     names = [c.name for c in cases.CASES]
     assert names == ["poly8", "bumps", "fractal", "sampler"]

@@ -11,8 +11,8 @@ The cases, their inputs and their baselines are in `polyfast.bench.cases`.
 
 Usage::
 
-    python -m polyfast                 # full run, about a minute
-    python -m polyfast --quick         # a few seconds (CI)
+    python -m polyfast                 # the full run
+    python -m polyfast --quick         # fewer and shorter repeats (CI)
     python -m polyfast --threads 1 --json results.json --plot times.png
 
 Run it outside the source tree (or with ``python -P``), so that the installed
@@ -39,6 +39,9 @@ from polyfast.bench.cases import CASES
 from polyfast.bench.timing import Case, Result
 from polyfast._config import config_dict
 
+#: What ``--quick`` does, as ``--help`` and README.md's "The two commands" say it.
+QUICK_HELP = "fewer and shorter repeats per engine: a shorter run, rougher times (CI runs it)"
+
 #: `polyfast.bench.timing.time_call` settings of a full run and of ``--quick``.
 TIMING_FULL = {"min_repeat": 5, "max_repeat": 100, "budget": 2.0, "repeat_time": 5e-3}
 TIMING_QUICK = {"min_repeat": 3, "max_repeat": 20, "budget": 0.15, "repeat_time": 2e-3}
@@ -51,8 +54,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description="Time polyfast against the notebook's NumPy, numexpr and numba "
                     "versions of its calculations, and print a table.",
     )
-    parser.add_argument("--quick", action="store_true",
-                        help="few repeats: a run of a few seconds, for CI")
+    parser.add_argument("--quick", action="store_true", help=QUICK_HELP)
     parser.add_argument("--threads", type=int, metavar="N",
                         help="threads of polyfast, and of numexpr and numba when they "
                              "are installed (default: each one's own; polyfast's is "
