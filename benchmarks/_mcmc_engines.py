@@ -1,7 +1,7 @@
 """The sampler engines the MCMC benchmarks compare, in one place.
 
-- numpy: the notebook's final NumPy sampler (`polyfast._baselines.sampler`);
-- numba: the same source under numba.njit (`polyfast._baselines.sampler_numba`;
+- numpy: the notebook's final NumPy sampler (`polyfast.bench.baselines.sampler`);
+- numba: the same source under numba.njit (`polyfast.bench.baselines.sampler_numba`;
   np.random inside numba has its own state: only the time is compared here);
 - polyfast: polyfast.sampler, drawing from NumPy's global state (rng=None) or
   from a Generator.
@@ -10,13 +10,13 @@
 import numpy as np
 
 import polyfast
-from polyfast import _baselines
+from polyfast.bench import baselines
 
 
 def engines():
     def numpy_sampler(data, samples):
         with np.errstate(all="ignore"):  # 0/0 once the products underflow
-            return _baselines.sampler(data, samples=samples, mu_init=1.)
+            return baselines.sampler(data, samples=samples, mu_init=1.)
 
     out = {
         "numpy": numpy_sampler,
@@ -26,7 +26,7 @@ def engines():
     out["polyfast (Generator)"] = lambda data, samples: polyfast.sampler(
         data, samples=samples, mu_init=1., rng=rng)
     try:
-        jitted = _baselines.sampler_numba()
+        jitted = baselines.sampler_numba()
     except ImportError:
         return out
     jitted(np.zeros(3), samples=2, mu_init=1.)  # compile

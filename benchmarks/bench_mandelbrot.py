@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import polyfast
-from polyfast import _baselines
+from polyfast.bench import baselines
 from polyfast.notebook import make_fractal
 
 CASES = {"500x500x50": ((500, 500), 50), "2000x2000x200": ((2000, 2000), 200)}
@@ -18,7 +18,7 @@ CASES = {"500x500x50": ((500, 500), 50), "2000x2000x200": ((2000, 2000), 200)}
 @pytest.fixture(scope="module")
 def numba_loop():
     pytest.importorskip("numba")
-    return _baselines.make_fractal_nb_numba()
+    return baselines.make_fractal_nb_numba()
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -46,7 +46,7 @@ def test_notebook_numpy(benchmark, case):
     size, iterations = CASES[case]
     with np.errstate(all="ignore"):
         result = benchmark.pedantic(
-            _baselines.make_fractal, (size, iterations), rounds=3, warmup_rounds=0
+            baselines.make_fractal, (size, iterations), rounds=3, warmup_rounds=0
         )
     np.testing.assert_array_equal(make_fractal(size, iterations), result)
 

@@ -30,7 +30,7 @@ pytest.importorskip("pytest_benchmark")
 
 from poly_engines import DATASETS, ENGINES, engine_id  # noqa: E402
 
-from polyfast import _bench  # noqa: E402
+from polyfast.bench import timing  # noqa: E402
 
 
 @pytest.mark.parametrize("engine", ENGINES, ids=engine_id)
@@ -42,7 +42,7 @@ def test_poly8(benchmark, dataset_arrays, dataset, engine):
     benchmark.group = f"poly8 {dataset.label}"
     benchmark.extra_info.update(engine=engine.name, family=engine.family,
                                 polyfast_threads=engine.threads)
-    with _bench.polyfast_threads(engine.threads):
+    with timing.polyfast_threads(engine.threads):
         start = time.perf_counter()
         fn = engine.make(x)
         result = fn()  # warm-up; numba and numexpr compile here

@@ -2,8 +2,8 @@
 
 A plain script::
 
-    python benchmarks/bench_threshold.py           # a few seconds
-    python benchmarks/bench_threshold.py --quick
+    python benchmarks/bench_threshold.py           # 51 repeats per size
+    python benchmarks/bench_threshold.py --quick   # 11 repeats per size
 
 polyfast runs a call on one thread when it has fewer than ``min_parallel``
 items (poly8's is in ``src/poly/spec.py``), so below that the "2 threads"
@@ -42,7 +42,7 @@ import numpy as np
 from poly_engines import poly8_min_parallel
 
 import polyfast
-from polyfast import _baselines, _bench
+from polyfast.bench import baselines, timing
 
 SIZES = [1024 << k for k in range(11)]  # 1K ... 1M (1024**2)
 SMALL_SIZES = [1, 100, 1000]
@@ -56,21 +56,21 @@ def size_label(n: int) -> str:
     return str(n)
 
 
-def time_threads(n: int, repeat: int, repeat_time: float) -> tuple[_bench.Timing, _bench.Timing]:
+def time_threads(n: int, repeat: int, repeat_time: float) -> tuple[timing.Timing, timing.Timing]:
     """poly8 on `n` float64 items with out=: (1-thread, 2-thread) timings."""
-    x = _baselines.notebook_vector(n)
+    x = baselines.notebook_vector(n)
     out = np.empty_like(x)
     timer = timeit.Timer(functools.partial(polyfast.poly8, x, out=out))
-    with _bench.polyfast_threads(1):
+    with timing.polyfast_threads(1):
         timer.timeit(10)  # warm caches
         per_call = min(timer.timeit(1) for _ in range(5))
     number = max(1, math.ceil(repeat_time / max(per_call, 1e-9)))
     samples = {1: [], 2: []}
     for _ in range(repeat):
         for threads in (1, 2):
-            with _bench.polyfast_threads(threads):
+            with timing.polyfast_threads(threads):
                 samples[threads].append(timer.timeit(number) / number)
-    return _bench.Timing(tuple(samples[1]), number), _bench.Timing(tuple(samples[2]), number)
+    return timing.Timing(tuple(samples[1]), number), timing.Timing(tuple(samples[2]), number)
 
 
 def crossover(rows, min_parallel: int) -> int | None:
@@ -106,9 +106,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     repeat = 11 if args.quick else 51
     min_parallel = poly8_min_parallel()
-    load = _bench.LoadMeter()
+    load = timing.LoadMeter()
 
-    progress = _bench.Progress(len(SIZES) + len(SMALL_SIZES))
+    progress = timing.Progress(len(SIZES) + len(SMALL_SIZES))
     rows = []
     for n in SIZES:
         progress.step(f"poly8 at {size_label(n)} items, 1 and 2 threads")
@@ -116,21 +116,21 @@ def main(argv=None) -> int:
     small = []
     for n in SMALL_SIZES:
         progress.step(f"call overhead at {n} items")
-        x = _baselines.notebook_vector(n)
+        x = baselines.notebook_vector(n)
         out = np.empty_like(x)
-        timing = {"min_repeat": repeat, "max_repeat": 4 * repeat, "budget": 0.5,
-                  "repeat_time": 1e-3}
-        with _bench.polyfast_threads(2):
-            t_poly = _bench.time_call(functools.partial(polyfast.poly8, x, out=out), **timing)
-        t_add = _bench.time_call(functools.partial(np.add, x, 1.0, out=out), **timing)
-        t_neg = _bench.time_call(functools.partial(np.negative, x, out=out), **timing)
+        settings = {"min_repeat": repeat, "max_repeat": 4 * repeat, "budget": 0.5,
+                    "repeat_time": 1e-3}
+        with timing.polyfast_threads(2):
+            t_poly = timing.time_call(functools.partial(polyfast.poly8, x, out=out), **settings)
+        t_add = timing.time_call(functools.partial(np.add, x, 1.0, out=out), **settings)
+        t_neg = timing.time_call(functools.partial(np.negative, x, out=out), **settings)
         small.append((n, t_poly, t_add, t_neg))
     progress.close()
     load = load.note()
 
     print(f"# poly8 float64, out= preallocated: 1 vs 2 threads ({repeat} alternating repeats)")
     print()
-    for name, line in _bench.engine_versions().items():
+    for name, line in timing.engine_versions().items():
         if name in ("polyfast", "numpy"):
             print(f"- {name}: {line}")
     print(f"- poly8 min_parallel (src/poly/spec.py): {min_parallel} items")
@@ -140,9 +140,9 @@ def main(argv=None) -> int:
     for n, t1, t2 in rows:
         parallel = "yes" if n >= min_parallel else "no: serial below min_parallel"
         table.append([size_label(n), f"{16 * n / 1024:.0f} KiB",
-                      _bench.format_seconds(t1.min), _bench.format_seconds(t2.min),
+                      timing.format_seconds(t1.min), timing.format_seconds(t2.min),
                       f"{t1.min / t2.min:.2f}", f"{t1.median / t2.median:.2f}", parallel])
-    print(_bench.markdown_table(
+    print(timing.markdown_table(
         ["items", "in+out", "1 thread (min)", "2 threads (min)", "speed-up (min)",
          "speed-up (median)", "2 threads used"], table, align="rrrrrrl"))
     print()
@@ -158,7 +158,7 @@ def main(argv=None) -> int:
         print(f"measured crossover: 2 threads are faster from {measured} items on "
               f"(min_parallel is {min_parallel})")
     print(f"fixed cost of a 2-thread call (median of t2 - t1/2 at the 3 smallest parallel "
-          f"sizes): {_bench.format_seconds(cost)}")
+          f"sizes): {timing.format_seconds(cost)}")
     if estimate == 0:
         print(f"estimated break-even t1(n) = 2c: below {size_label(SIZES[0])} items")
     elif estimate == math.inf:
@@ -169,11 +169,11 @@ def main(argv=None) -> int:
     print()
     print("## Per-call overhead (min per call)")
     print()
-    print(_bench.markdown_table(
+    print(timing.markdown_table(
         ["items", "poly8(x, out=)", "np.add(x, 1.0, out=)", "poly8 - np.add",
          "np.negative(x, out=)"],
-        [[n, _bench.format_seconds(tp.min), _bench.format_seconds(ta.min),
-          f"{(tp.min - ta.min) * 1e9:+.0f} ns", _bench.format_seconds(tn.min)]
+        [[n, timing.format_seconds(tp.min), timing.format_seconds(ta.min),
+          f"{(tp.min - ta.min) * 1e9:+.0f} ns", timing.format_seconds(tn.min)]
          for n, tp, ta, tn in small],
         align="rrrrr"))
     return 0

@@ -1,6 +1,6 @@
 """Shared by bench_bumps.py and report_bumps.py: the data and the contenders.
 
-The data and the notebook's function come from `polyfast._baselines`.
+The data and the notebook's function come from `polyfast.bench.baselines`.
 """
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 import polyfast
-from polyfast import _baselines
-from polyfast._baselines import BINS, BUMP_PARAMS as PARAMS, EVENTS, bump_data as make_data
+from polyfast.bench import baselines
+from polyfast.bench.baselines import BINS, BUMP_PARAMS as PARAMS, EVENTS, bump_data as make_data
 
 __all__ = ["BINS", "EVENTS", "PARAMS", "contenders", "make_data"]
 
@@ -17,7 +17,7 @@ __all__ = ["BINS", "EVENTS", "PARAMS", "contenders", "make_data"]
 def notebook_numba():
     """The notebook's pv_locations compiled by numba with its float32 signature, or None."""
     try:
-        return _baselines.pv_locations_numba()
+        return baselines.pv_locations_numba()
     except ImportError:
         return None
 
@@ -31,10 +31,10 @@ def contenders(data: np.ndarray) -> dict:
         "pv_locations 2-D (list)": lambda: polyfast.pv_locations(data, *PARAMS),
         "find_bumps gufunc (padded)": lambda: polyfast.find_bumps(data, thr, ithr, width),
         "loop over rows, polyfast 1-D":
-            lambda: _baselines.pv_locations_rows(polyfast.pv_locations, data),
+            lambda: baselines.pv_locations_rows(polyfast.pv_locations, data),
     }
     nb = notebook_numba()
     if nb is not None:
         nb(data[0], *PARAMS)  # compiled already (signature given); one warm call
-        cases["loop over rows, numba (notebook)"] = lambda: _baselines.pv_locations_rows(nb, data)
+        cases["loop over rows, numba (notebook)"] = lambda: baselines.pv_locations_rows(nb, data)
     return cases

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from polyfast import _baselines, _bench
+from polyfast.bench import baselines, timing
 from polyfast._config import config_dict
 
 
@@ -31,7 +31,7 @@ def pytest_collect_file(file_path, parent):
 
 def pytest_report_header(config):
     """Say which engines, versions and thread counts are compared."""
-    return [f"{name}: {line}" for name, line in _bench.engine_versions().items()]
+    return [f"{name}: {line}" for name, line in timing.engine_versions().items()]
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
@@ -53,7 +53,7 @@ def dataset_arrays():
         if dataset not in cache:
             cache.clear()
             x = dataset.array()
-            cache[dataset] = (x, _baselines.f_nest_numpy(x.astype("float64")))
+            cache[dataset] = (x, baselines.f_nest_numpy(x.astype("float64")))
         return cache[dataset]
 
     return get

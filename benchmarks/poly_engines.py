@@ -1,8 +1,9 @@
 """The engines and inputs compared by bench_poly.py and report_poly.py.
 
-Each engine is a `polyfast._bench.Engine`: ``make(x)`` returns a function of
-no argument that computes the notebook's polynomial on ``x`` (an ``out=``
-array, when there is one, is allocated by ``make``, outside the timing).
+Each engine is a `polyfast.bench.timing.Engine`: ``make(x)`` returns a
+function of no argument that computes the notebook's polynomial on ``x`` (an
+``out=`` array, when there is one, is allocated by ``make``, outside the
+timing).
 
 - polyfast.poly8 on 1 and on 2 threads, each with a preallocated ``out=`` and
   allocating its result;
@@ -17,7 +18,7 @@ array, when there is one, is allocated by ``make``, outside the timing).
   the memory-traffic bound (with and without allocating the result).
 
 numexpr and numba are optional: their engines are skipped when absent.  See
-`polyfast._baselines.numba_notebook_function` for the reconstruction of the
+`polyfast.bench.baselines.numba_notebook_function` for the reconstruction of the
 notebook's cut ``numba.vectorize`` lines.
 """
 
@@ -31,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 import polyfast
-from polyfast import _baselines
-from polyfast._bench import Engine, calls, calls_numba, calls_with_out
+from polyfast.bench import baselines
+from polyfast.bench.timing import Engine, calls, calls_numba, calls_with_out
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Dataset:
 
     def array(self) -> np.ndarray:
         """The input vector (seeded, so every run sees the same numbers)."""
-        return _baselines.notebook_vector(self.size, self.dtype)
+        return baselines.notebook_vector(self.size, self.dtype)
 
     def same(self, result, reference) -> bool:
         """Whether `result` agrees with `reference` within this dtype's precision."""
@@ -70,7 +71,7 @@ def _numexpr_out(x):
     import numexpr
 
     out = np.empty_like(x)
-    return functools.partial(numexpr.evaluate, _baselines.NUMEXPR_POLY, local_dict={"x": x}, out=out)
+    return functools.partial(numexpr.evaluate, baselines.NUMEXPR_POLY, local_dict={"x": x}, out=out)
 
 
 def _copyto(x):
@@ -83,10 +84,10 @@ ENGINES = (
     Engine("poly8 1 thread", "polyfast", calls(polyfast.poly8), threads=1),
     Engine("poly8 2 threads, out=", "polyfast", calls_with_out(polyfast.poly8), threads=2),
     Engine("poly8 2 threads", "polyfast", calls(polyfast.poly8), threads=2),
-    Engine("f_numpy", "numpy", calls(_baselines.f_numpy)),
-    Engine("f_nest_numpy", "numpy", calls(_baselines.f_nest_numpy)),
-    Engine("f_mem_numpy", "numpy", calls(_baselines.f_mem_numpy)),
-    Engine("numexpr (f_numexper)", "numexpr", calls(_baselines.f_numexper),
+    Engine("f_numpy", "numpy", calls(baselines.f_numpy)),
+    Engine("f_nest_numpy", "numpy", calls(baselines.f_nest_numpy)),
+    Engine("f_mem_numpy", "numpy", calls(baselines.f_mem_numpy)),
+    Engine("numexpr (f_numexper)", "numexpr", calls(baselines.f_numexper),
            requires="numexpr", jit=True),
     Engine("numexpr, out=", "numexpr", _numexpr_out, requires="numexpr", jit=True),
     Engine("numba vectorize parallel (f_numba_nest_ufunc)", "numba",

@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 import polyfast
-from polyfast import _baselines
+from polyfast.bench import baselines
 from polyfast.notebook import make_fractal
 
 
@@ -36,7 +36,7 @@ def main():
     if not options.quick:
         cases.append(((2000, 2000), 200, 7, 2))
     try:
-        numba_loop = _baselines.make_fractal_nb_numba()
+        numba_loop = baselines.make_fractal_nb_numba()
     except ImportError:
         numba_loop = None
     threads = polyfast.get_num_threads()
@@ -50,7 +50,7 @@ def main():
     for size, iterations, repeat, repeat_numpy in cases:
         args = (size, iterations)
         with np.errstate(all="ignore"):
-            t_numpy = best_of(_baselines.make_fractal, args, repeat_numpy)
+            t_numpy = best_of(baselines.make_fractal, args, repeat_numpy)
         t_numba = float("nan") if numba_loop is None else best_of(numba_loop, args, repeat)
         make_fractal(*args)
         t_fast = best_of(make_fractal, args, repeat)

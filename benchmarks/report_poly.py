@@ -2,12 +2,12 @@
 
 A plain script (no pytest)::
 
-    python benchmarks/report_poly.py            # about two minutes
-    python benchmarks/report_poly.py --quick    # a rough run of ~30 s
+    python benchmarks/report_poly.py            # TIMING: 30 to 200 repeats
+    python benchmarks/report_poly.py --quick    # TIMING_QUICK: rough numbers
 
 Every engine of ``poly_engines.ENGINES`` is timed in this one process on each
-input of ``poly_engines.DATASETS`` by `polyfast._bench.time_call`: 30 to 200
-repeats of enough calls for microsecond resolution (a slow engine, the
+input of ``poly_engines.DATASETS`` by `polyfast.bench.timing.time_call`: 30 to
+200 repeats of enough calls for microsecond resolution (a slow engine, the
 notebook's ``f_numpy``, stops after 10 s and at least 3 repeats), min and
 median per call.  It prints one Markdown table per input, then the ratios
 against the project's performance targets, each marked PASS or MISS (nothing
@@ -33,9 +33,10 @@ import time
 
 from poly_engines import BASELINE, DATASETS, ENGINES
 
-from polyfast import _bench
-from polyfast._bench import Case
+from polyfast.bench import timing
+from polyfast.bench.timing import Case
 
+#: `time_call` settings of a full run and of ``--quick`` (max_time stops f_numpy early).
 TIMING = {"min_repeat": 30, "max_repeat": 200, "budget": 1.0, "repeat_time": 2e-3,
           "max_time": 10.0}
 TIMING_QUICK = {"min_repeat": 5, "max_repeat": 50, "budget": 0.2, "repeat_time": 2e-3,
@@ -46,23 +47,23 @@ P2 = "poly8 2 threads"
 NUMBA_PAR = "numba jit parallel (f_numba_parallel)"
 
 
-def run_all(timing: dict) -> dict[str, dict[str, _bench.Result]]:
+def run_all(settings: dict) -> dict[str, dict[str, timing.Result]]:
     """Time every engine on every dataset: ``{dataset label: {engine: Result}}``."""
-    progress = _bench.Progress(len(DATASETS) * len(ENGINES))
+    progress = timing.Progress(len(DATASETS) * len(ENGINES))
     out = {}
     try:
         for dataset in DATASETS:
             case = Case(name=dataset.label, title=dataset.label,
                         inputs=lambda d=dataset: (d.array(),),
                         engines=ENGINES, baseline=BASELINE, same=dataset.same)
-            results = _bench.run_case(case, timing, progress)
+            results = timing.run_case(case, settings, progress)
             out[dataset.label] = {r.engine: r for r in results}
     finally:
         progress.close()
     return out
 
 
-def dataset_table(results: dict[str, _bench.Result]) -> str:
+def dataset_table(results: dict[str, timing.Result]) -> str:
     """One input's engines: times, ratio to the copy, speed-up over f_numpy."""
     copy = results[COPY].timing
     rows = []
@@ -74,21 +75,21 @@ def dataset_table(results: dict[str, _bench.Result]) -> str:
         same = "n/a" if r.same is None else "yes" if r.same else "NO"
         rows.append([
             r.engine,
-            _bench.format_seconds(t.min),
-            _bench.format_seconds(t.median),
+            timing.format_seconds(t.min),
+            timing.format_seconds(t.median),
             f"{t.repeat}x{t.number}",
             f"{t.median / copy.median:.2f}",
             f"{r.speedup:.1f}",
-            _bench.format_seconds(r.compile),
+            timing.format_seconds(r.compile),
             same,
         ])
-    return _bench.markdown_table(
+    return timing.markdown_table(
         ["engine", "min", "median", "repeats", "median / copyto", "speed-up vs f_numpy",
          "first call", "same result"],
         rows, align="lrrrrrrl")
 
 
-def ratio(a: _bench.Result | None, b: _bench.Result | None) -> tuple[float, float] | None:
+def ratio(a: timing.Result | None, b: timing.Result | None) -> tuple[float, float] | None:
     """``(median_a / median_b, min_a / min_b)``, or None if either was skipped."""
     if a is None or b is None or a.timing is None or b.timing is None:
         return None
@@ -118,7 +119,7 @@ def targets_table(all_results: dict, import_ms: float) -> str:
         ratio(f32[P1_OUT], f64[P1_OUT]), lambda r: r <= 0.55)
     rows.append(["import polyfast after numpy (ms)", "< 50", f"{import_ms:.1f}", "",
                  "PASS" if import_ms < 50 else "MISS"])
-    return _bench.markdown_table(["target", "goal", "measured (minima)", "(medians)", ""],
+    return timing.markdown_table(["target", "goal", "measured (minima)", "(medians)", ""],
                                  rows, align="lrrrl")
 
 
@@ -172,7 +173,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     started = datetime.datetime.now().isoformat(timespec="seconds")
-    load = _bench.LoadMeter()
+    load = timing.LoadMeter()
     all_results = run_all(TIMING_QUICK if args.quick else TIMING)
     load = load.note()
     imports = import_overhead(args.import_runs)
@@ -182,7 +183,7 @@ def main(argv=None) -> int:
     print(f"- machine: {platform.machine()}, {os.cpu_count()} CPUs, "
           f"Python {platform.python_version()}")
     print(f"- {load}")
-    for name, line in _bench.engine_versions().items():
+    for name, line in timing.engine_versions().items():
         print(f"- {name}: {line}")
     print("- times per call; \"repeats\" is repeats x calls per repeat; numexpr and numba "
           "run on their default thread counts (above)")

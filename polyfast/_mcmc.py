@@ -60,7 +60,7 @@ def _notebook_decision(data, mu_prior_mu, mu_prior_sd):
 
 
 # Reading and writing RandomState's cached Gaussian through get_state() and
-# set_state() costs two copies of the MT19937 key (~40 us each); the C glue can
+# set_state() copies the whole 624-word MT19937 key each way; the C glue can
 # do it with a stand-in `_bit_generator` instead (see src/mcmc/sampler_glue.c).
 # Checked once against the plain round trip on a private RandomState.
 _fast_legacy_state = None

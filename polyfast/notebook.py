@@ -104,7 +104,7 @@ _FLOAT64_UFUNC = """x : array_like
     a numba ufunc takes them."""
 
 
-def _poly_twin(summary: str, cell: str, notebook: str, time: str, examples: str, *,
+def _poly_twin(summary: str, cell: str, notebook: str, examples: str, *,
                how: str = "`polyfast.poly8` in one pass over the array, split over threads",
                arg: str = "x", params: str = _ANY_DTYPE,
                returns: str = "y : ndarray or scalar\n    ``x + x**2 + ... + x**8``; a NumPy "
@@ -112,8 +112,8 @@ def _poly_twin(summary: str, cell: str, notebook: str, time: str, examples: str,
                raises: str = "") -> Callable[[_F], _F]:
     """Give a polynomial twin its numpydoc docstring (the parts they share are above)."""
     def document(fn: _F) -> _F:
-        replaces = textwrap.fill(f"Replaces the cell {cell} ({notebook}, about {time} on the "
-                                 f"notebook's 1M vector). Computed by {how}.", 76)
+        replaces = textwrap.fill(f"Replaces the cell {cell} ({notebook}). "
+                                 f"Computed by {how}.", 76)
         fn.__doc__ = _POLY_DOC.format(
             name=fn.__name__, summary=summary, replaces=replaces,
             params=params.format(arg=arg), returns=returns, raises=raises,
@@ -136,7 +136,7 @@ def _example_lines(text: str) -> str:
 @_poly_twin(
     "``x + x**2 + ... + x**8``, element by element.",
     "``def f_simple(xarr)`` under \"Simple Python\"", "a Python ``for`` loop over the "
-    "elements", "3.6 s",
+    "elements",
     """f_simple(np.array([0.0, 1.0, 0.5, -0.5]))
      array([ 0.        ,  8.        ,  0.99609375, -0.33203125])""",
     arg="xarr",
@@ -149,7 +149,7 @@ def f_simple(xarr: ArrayLike) -> _PolyResult:
 
 @_poly_twin(
     "``x + x**2 + ... + x**8`` on whole arrays.",
-    "``def f_numpy(x)`` under \"Simple Numpy\"", "one temporary array per power", "480 ms",
+    "``def f_numpy(x)`` under \"Simple Numpy\"", "one temporary array per power",
     """x = np.random.normal(size=1_000_000)
     np.testing.assert_allclose(f_numpy(x), x + x**2 + x**3 + x**4 + x**5 + x**6 + x**7 + x**8)
     f_numpy(np.float32(2))
@@ -162,7 +162,6 @@ def f_numpy(x: ArrayLike) -> _PolyResult:
 @_poly_twin(
     "the nested (Horner) polynomial ``x*(1 + x*(1 + ...))``.",
     "``def f_nest_numpy(x)`` under \"Algorithmic rearrangement\"", "whole-array NumPy",
-    "7.7 ms",
     """f_nest_numpy(np.array([1.0, 2.0]))
      array([  8., 510.])""")
 def f_nest_numpy(x: ArrayLike) -> _PolyResult:
@@ -173,7 +172,7 @@ def f_nest_numpy(x: ArrayLike) -> _PolyResult:
 @_poly_twin(
     "the polynomial with one allocation.",
     "``def f_mem_numpy(x)`` under \"Numpy reduced memory\"", "``y = x.copy()`` then seven "
-    "in-place ``y += 1; y *= x``", "7.9 ms",
+    "in-place ``y += 1; y *= x``",
     """f_mem_numpy(np.array([0.5, 1.0, 2.0], dtype=np.float32))
      array([  0.99609375,   8.        , 510.        ], dtype=float32)""",
     how="`polyfast.poly8`, which also allocates only its result "
@@ -185,7 +184,7 @@ def f_mem_numpy(x: ArrayLike) -> _PolyResult:
 
 @_poly_twin(
     "the polynomial without numexpr.",
-    "``def f_numexper(x)``", "``numexpr.evaluate('x + x**2 + ... + x**8')``", "5.6 ms",
+    "``def f_numexper(x)``", "``numexpr.evaluate('x + x**2 + ... + x**8')``",
     """f_numexper(0.5)
      array(0.99609375)""",
     how="`polyfast.poly8`; numexpr is not needed",
@@ -199,7 +198,7 @@ def f_numexper(x: ArrayLike) -> NDArray[np.inexact[Any]]:
 @_poly_twin(
     "the Cython ``f_cython(double[:] xarr)``, without Cython.",
     "``%%cython`` under \"Cython: A new language\"", "a typed loop over a ``double[:]`` "
-    "memoryview", "3.8 ms",
+    "memoryview",
     """f_cython(np.array([0.5, -2.0]))
      array([  0.99609375, 170.        ])""",
     how="`polyfast.poly8` in float64; no compiler or Cython extension is needed",
@@ -224,7 +223,6 @@ def f_cython(xarr: ArrayLike) -> NDArray[np.float64]:
 @_poly_twin(
     "``numba.jit(f_numpy)``, without numba.",
     "``f_numba_simple = numba.jit(f_numpy)`` under \"Numba\"", "compiled on its first call",
-    "690 µs",
     """f_numba_simple(np.array([1.0, 1j]))
      array([8.+0.j, 0.+0.j])""",
     how="`polyfast.poly8`: nothing to compile")
@@ -236,7 +234,6 @@ def f_numba_simple(x: ArrayLike) -> _PolyResult:
 @_poly_twin(
     "``numba.jit(f_nest_numpy)``, without numba.",
     "``f_numba_nest = numba.jit(f_nest_numpy)`` under \"Numba\"", "compiled on its first call",
-    "670 µs",
     """f_numba_nest(np.array([[1.0], [2.0]]))
      array([[  8.],
             [510.]])""",
@@ -250,7 +247,7 @@ def f_numba_nest(x: ArrayLike) -> _PolyResult:
     "numba's parallel ufunc of ``f_numpy``, without numba.",
     "``f_numba_simple_ufunc = numba.vectorize([numba.double(numba.double)], "
     "target='parallel')(f_numpy)`` under \"Numba UFunc\"",
-    "a ufunc whose only loop is ``double -> double``", "360 µs",
+    "a ufunc whose only loop is ``double -> double``",
     """f_numba_simple_ufunc(np.array([0.5, 2.0], dtype=np.float32))
      array([  0.99609375, 510.        ])""",
     how="``polyfast.poly8(x, dtype=np.float64)``: like numba's ufunc it computes in "
@@ -268,7 +265,7 @@ def f_numba_simple_ufunc(x: ArrayLike, /, *args: Any, **kwargs: Any) -> _Float64
     "numba's parallel ufunc of ``f_nest_numpy``, without numba.",
     "``f_numba_nest_ufunc = numba.vectorize([numba.double(numba.double)], "
     "target='parallel')(f_nest_numpy)`` under \"Numba UFunc\"",
-    "a ufunc whose only loop is ``double -> double``", "350 µs",
+    "a ufunc whose only loop is ``double -> double``",
     """y = np.empty(3)
     f_numba_nest_ufunc(np.array([0, 1, 2]), out=y)
      array([  0.,   8., 510.])""",
@@ -285,7 +282,7 @@ def f_numba_nest_ufunc(x: ArrayLike, /, *args: Any, **kwargs: Any) -> _Float64Re
 @_poly_twin(
     "``numba.jit(nopython=True, parallel=True)(f_numpy)``, without numba.",
     "``f_numba_parallel = numba.jit(nopython=True, parallel=True)(f_numpy)`` under "
-    "\"Numba JIT Parallel\"", "numba's threads", "370 µs",
+    "\"Numba JIT Parallel\"", "numba's threads",
     """x = np.random.normal(size=100_000)
     np.testing.assert_allclose(f_numba_parallel(x), sum(x**k for k in range(1, 9)))""",
     how="`polyfast.poly8`, whose thread pool `polyfast.set_num_threads` sizes")
@@ -369,8 +366,8 @@ def pv_locations(
 
 # Points per call of the ufunc: the grid is built and post-processed a block of
 # rows at a time, in a buffer that stays in cache, instead of as one array of
-# 16 bytes per point (64 MB at 2000 x 2000, whose page faults alone cost a
-# third of the whole computation); each block is still split over threads.
+# 16 bytes per point (64 MB at 2000 x 2000, every page of it faulted in on
+# first touch); each block is still split over threads.
 _BLOCK_POINTS = 1 << 18
 
 

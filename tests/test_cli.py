@@ -4,6 +4,7 @@ No wall-clock number is checked: only that the run completes, that every
 engine's result agrees with its baseline, and what the output says.
 """
 
+import doctest
 import json
 import os
 import sys
@@ -16,8 +17,7 @@ import reference
 import reference_bumps
 import reference_fractal
 import reference_mcmc
-from polyfast import _baselines, _bench
-from polyfast import __main__ as cli
+from polyfast.bench import baselines, cases, cli, timing
 
 QUICKEST = ["--quick", "--case", "fractal", "--case", "sampler"]
 
@@ -97,33 +97,45 @@ def test_threads_option(run_python):
     assert bad.returncode == 2 and "--threads" in bad.stderr
 
 
+def test_readme_describes_quick_as_help_does(capsys):
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--help"])
+    assert f"--quick {cli.QUICK_HELP} " in " ".join(capsys.readouterr().out.split())
+    readme = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "README.md")
+    if not os.path.exists(readme):
+        pytest.skip("README.md is not next to the tests (installed test tree)")
+    with open(readme, encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    assert f"`--quick` means {cli.QUICK_HELP};" in text
+
+
 def test_every_case_has_its_baseline_and_the_notebooks_inputs():
-    names = [c.name for c in cli.CASES]
+    names = [c.name for c in cases.CASES]
     assert names == ["poly8", "bumps", "fractal", "sampler"]
-    for case in cli.CASES:
+    for case in cases.CASES:
         candidates = [case.baseline] if isinstance(case.baseline, str) else case.baseline
         engines = {e.name for e in case.engines}
         assert set(candidates) <= engines
         assert any(e.family == "polyfast" for e in case.engines)
-    assert cli.POLY8.inputs()[0].shape == (1_000_000,)
-    assert (_baselines.EVENTS, _baselines.BINS) == (10_000, 4000)
-    assert _baselines.BUMP_PARAMS == (1e-2, 0.2, 3)
-    assert cli.FRACTAL.inputs() == ((500, 500), 50)
-    assert cli.SAMPLER.inputs()[0].shape == (20,)
+    assert cases.POLY8.inputs()[0].shape == (1_000_000,)
+    assert (baselines.EVENTS, baselines.BINS) == (10_000, 4000)
+    assert baselines.BUMP_PARAMS == (1e-2, 0.2, 3)
+    assert cases.FRACTAL.inputs() == ((500, 500), 50)
+    assert cases.SAMPLER.inputs()[0].shape == (20,)
 
 
 # --------------------------------------------------------------- the runner
 
 
 def _engine(name, value, **kw):
-    return _bench.Engine(name, kw.pop("family", "numpy"), lambda: (lambda: value), **kw)
+    return timing.Engine(name, kw.pop("family", "numpy"), lambda: (lambda: value), **kw)
 
 
 FAST = {"min_repeat": 1, "max_repeat": 2, "budget": 0.0, "repeat_time": 1e-4}
 
 
 def test_runner_baseline_fallback_scale_and_same_as():
-    case = _bench.Case(
+    case = timing.Case(
         name="t", title="t", inputs=lambda: (),
         baseline=("preferred", "fallback"),
         same=lambda a, b: a == b,
@@ -136,7 +148,7 @@ def test_runner_baseline_fallback_scale_and_same_as():
             _engine("unchecked", 3, check=False),
         ),
     )
-    results = {r.engine: r for r in _bench.run_case(case, FAST, settle=0)}
+    results = {r.engine: r for r in timing.run_case(case, FAST, settle=0)}
     assert results["preferred"].skipped == "no_such_module_polyfast_test not installed"
     assert results["fallback"].baseline and results["fallback"].same is True
     assert results["fallback"].scale == 10.0
@@ -151,11 +163,11 @@ def test_runner_baseline_fallback_scale_and_same_as():
 
 def test_setup_runs_before_the_checked_call():
     calls = []
-    case = _bench.Case(name="t", title="t", inputs=lambda: (), baseline="a",
+    case = timing.Case(name="t", title="t", inputs=lambda: (), baseline="a",
                        setup=lambda: calls.append("case"),
                        engines=(_engine("a", 1),
                                 _engine("b", 1, setup=lambda: calls.append("engine"))))
-    _bench.run_case(case, FAST, settle=0)
+    timing.run_case(case, FAST, settle=0)
     assert calls == ["case", "engine"]
 
 
@@ -165,29 +177,37 @@ def test_setup_runs_before_the_checked_call():
 def test_baselines_are_the_notebooks_code(notebook_x):
     x = notebook_x[:5000]
     for name in ("f_simple", "f_numpy", "f_nest_numpy", "f_mem_numpy"):
-        assert_array_equal(getattr(_baselines, name)(x), getattr(reference, name)(x))
+        assert_array_equal(getattr(baselines, name)(x), getattr(reference, name)(x))
     with np.errstate(all="ignore"):
-        assert_array_equal(_baselines.make_fractal((60, 60), 20),
+        assert_array_equal(baselines.make_fractal((60, 60), 20),
                            reference_fractal.make_fractal((60, 60), 20))
-    assert_array_equal(_baselines.make_fractal_nb((12, 12), 9),
+    assert_array_equal(baselines.make_fractal_nb((12, 12), 9),
                        reference_fractal.make_fractal_nb((12, 12), 9))
     data = np.random.default_rng(0).normal(size=20)
     np.random.seed(3)
-    a = _baselines.sampler(data, samples=200, mu_init=1.)
+    a = baselines.sampler(data, samples=200, mu_init=1.)
     np.random.seed(3)
     assert_array_equal(a, reference_mcmc.sampler(data, samples=200, mu_init=1.))
 
 
 def test_baseline_bump_data_and_loop():
-    data = _baselines.realistic_events(300, 500, seed=5)
+    data = baselines.realistic_events(300, 500, seed=5)
     assert_array_equal(data, reference_bumps.realistic_events(300, 500, seed=5))
     for row in data[:30]:
-        got = _baselines.pv_locations(row, *_baselines.BUMP_PARAMS)
-        want = reference_bumps.pv_locations_reference(row, *_baselines.BUMP_PARAMS)
+        got = baselines.pv_locations(row, *baselines.BUMP_PARAMS)
+        want = reference_bumps.pv_locations_reference(row, *baselines.BUMP_PARAMS)
         assert got.dtype == np.float32
         np.testing.assert_allclose(got, want, rtol=1e-5)
 
 
 def test_cli_module_does_not_run_on_import():
+    import polyfast.__main__ as shim  # python -m polyfast's module: a shim over bench.cli
+
     assert "polyfast.__main__" in sys.modules
-    assert callable(cli.main)
+    assert callable(cli.main) and shim.main is cli.main
+
+
+@pytest.mark.parametrize("module", [baselines, timing, cases, cli])
+def test_bench_docstring_examples_pass(module):
+    failures, tries = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert failures == 0

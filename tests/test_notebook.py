@@ -96,8 +96,7 @@ def test_signatures_are_the_notebooks():
 IMPORT_CHECK = """
 import sys, json
 import polyfast, polyfast.notebook
-heavy = ["numba", "numexpr", "Cython", "scipy", "matplotlib", "polyfast._bench",
-         "polyfast._baselines"]
+heavy = ["numba", "numexpr", "Cython", "scipy", "matplotlib", "polyfast.bench"]
 print(json.dumps([m for m in heavy if m in sys.modules]))
 """
 

@@ -15,7 +15,7 @@ It holds
   one (`run_case`), which checks every engine's result against the case's
   baseline and times the first call, which is where a JIT compiles, apart.
 
-The notebook's own code, which the engines time, is in `polyfast._baselines`.
+The notebook's own code, which the engines time, is in `polyfast.bench.baselines`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any, TextIO
 import numpy as np
 
 import polyfast
-from polyfast import _baselines
+from polyfast.bench import baselines
 
 # --------------------------------------------------------------------------
 # Timing
@@ -501,12 +501,12 @@ def calls_numba(name: str) -> Callable[[np.ndarray], Callable[[], object]]:
     """An `Engine.make` computing the notebook's numba function `name` on ``x``.
 
     The function is built (for float32 input, with the float32 loop; see
-    `polyfast._baselines.numba_notebook_function`) when the engine runs, so
+    `polyfast.bench.baselines.numba_notebook_function`) when the engine runs, so
     the build, and the compile of the first call, count as the engine's
     first call.
     """
     def make(x):
-        fn = _baselines.numba_notebook_function(name, float32=x.dtype == np.float32)
+        fn = baselines.numba_notebook_function(name, float32=x.dtype == np.float32)
         return functools.partial(fn, x)
     return make
 

@@ -1,0 +1,301 @@
+"""Time the lecture notebook's calculations: ``python -m polyfast``.
+
+Runs each calculation of the notebook with polyfast and with the notebook's
+own versions (NumPy, pure Python, and numexpr and numba when they are
+installed) on the notebook's inputs, and prints a Markdown table: median and
+fastest time per call, speed-up over the case's baseline, the JIT compile
+time (the first call, timed apart) and whether the result agrees with the
+baseline's.
+
+The cases, their inputs and their baselines are in `polyfast.bench.cases`.
+
+Usage::
+
+    python -m polyfast                 # the full run
+    python -m polyfast --quick         # fewer and shorter repeats (CI)
+    python -m polyfast --threads 1 --json results.json --plot times.png
+
+Run it outside the source tree (or with ``python -P``), so that the installed
+package is imported rather than the source folder.  The exit status is 1 when
+an engine's result disagrees with the baseline's, 2 for a usage error (such
+as ``--plot`` without matplotlib).
+
+A further calculation is one more case in `polyfast.bench.cases.CASES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+import polyfast
+from polyfast.bench import timing
+from polyfast.bench.cases import CASES
+from polyfast.bench.timing import Case, Result
+from polyfast._config import config_dict
+
+#: What ``--quick`` does, as ``--help`` and README.md's "The two commands" say it.
+QUICK_HELP = "fewer and shorter repeats per engine: a shorter run, rougher times (CI runs it)"
+
+#: `polyfast.bench.timing.time_call` settings of a full run and of ``--quick``.
+TIMING_FULL = {"min_repeat": 5, "max_repeat": 100, "budget": 2.0, "repeat_time": 5e-3}
+TIMING_QUICK = {"min_repeat": 3, "max_repeat": 20, "budget": 0.15, "repeat_time": 2e-3}
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m polyfast",
+        description="Time polyfast against the notebook's NumPy, numexpr and numba "
+                    "versions of its calculations, and print a table.",
+    )
+    parser.add_argument("--quick", action="store_true", help=QUICK_HELP)
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="threads of polyfast, and of numexpr and numba when they "
+                             "are installed (default: each one's own; polyfast's is "
+                             f"now {polyfast.get_num_threads()})")
+    parser.add_argument("--case", action="append", choices=[c.name for c in CASES],
+                        help="run only this case (may be repeated; default: all)")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--plot", metavar="FILE.png",
+                        help="also draw the median times as a bar chart (needs matplotlib)")
+    args = parser.parse_args(argv)
+    return args
+
+
+def format_ratio(ratio: float) -> str:
+    """A speed-up with three significant digits, as ``"1.23x"``, ``"123x"``."""
+    digits = 2 if ratio < 10 else 1 if ratio < 100 else 0
+    return f"{ratio:.{digits}f}x"
+
+
+def format_table(results: Sequence[Result]) -> str:
+    """The results as a Markdown table, skipped engines left out.
+
+    The baseline's speed-up cell reads ``baseline``; times extrapolated from
+    a part of the input start with ``~``.
+
+    Parameters
+    ----------
+    results : sequence of Result
+
+    Returns
+    -------
+    str
+    """
+    rows = []
+    for r in results:
+        if r.timing is None:
+            continue
+        same = "n/a" if r.same is None else "yes" if r.same else "NO"
+        approx = "~" if r.scale != 1.0 else ""  # extrapolated from a part of the input
+        rows.append([
+            r.case,
+            r.engine,
+            approx + timing.format_seconds(r.timing.median),
+            approx + timing.format_seconds(r.timing.min),
+            "baseline" if r.baseline else format_ratio(r.speedup),
+            timing.format_seconds(r.compile),
+            same,
+        ])
+    headers = ["case", "engine", "median", "min", "speed-up", "compile", "same result"]
+    return timing.markdown_table(headers, rows, align="llrrrrl")
+
+
+def baseline_of(case: Case, results: Sequence[Result]) -> str:
+    """The engine that was `case`'s baseline in this run."""
+    return next(r.engine for r in results if r.case == case.name and r.baseline)
+
+
+def set_threads(n: int) -> list[str]:
+    """Set the thread count of polyfast, and of numexpr and numba if installed.
+
+    Returns
+    -------
+    list of str
+        Problems, one line each (an engine refusing `n`); empty if none.
+
+    Raises
+    ------
+    ValueError
+        If polyfast refuses `n`.
+    """
+    polyfast.set_num_threads(n)
+    problems = []
+    for name in ("numexpr", "numba"):
+        module = timing.optional_module(name)
+        if isinstance(module, str):
+            continue
+        try:
+            module.set_num_threads(n)
+        except (ValueError, RuntimeError) as exc:
+            problems.append(f"note: --threads {n}: {name} keeps "
+                            f"{module.get_num_threads()} threads: {exc}")
+    return problems
+
+
+def skipped_messages(results: Sequence[Result]) -> list[str]:
+    """One line per missing optional module, naming the engines it skips."""
+    by_reason: dict[str, list[str]] = {}
+    for r in results:
+        if r.skipped:
+            by_reason.setdefault(r.skipped, []).append(f"{r.case}: {r.engine.split()[0]}")
+    lines = []
+    for reason, engines in by_reason.items():
+        module = reason.split()[0]
+        hint = f" (pip install {module} to compare)" if reason.endswith("not installed") else ""
+        lines.append(f"note: {reason}: skipped {', '.join(engines)}{hint}")
+    return lines
+
+
+def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
+               cases: Sequence[Case]) -> None:
+    """Write the run's settings, configuration and results to `path`."""
+    document = {
+        "format": "polyfast-bench/1",
+        "quick": args.quick,
+        "timing": TIMING_QUICK if args.quick else TIMING_FULL,
+        "machine": platform.machine(),
+        "python": platform.python_version(),
+        "config": config_dict(),
+        "engines": timing.engine_versions(),
+        "cases": [{"name": c.name, "title": c.title, "baseline": baseline_of(c, results)}
+                  for c in cases],
+        "results": [r.as_dict() for r in results],
+    }
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(document, f, indent=2)
+        f.write("\n")
+
+
+FAMILY_COLORS = {"polyfast": "tab:red", "numpy": "tab:blue", "numexpr": "tab:green",
+                 "numba": "tab:orange", "python": "tab:brown", "memory": "tab:gray"}
+
+
+def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
+    """Draw median times per engine, one panel per case, on a log scale.
+
+    One horizontal bar per engine, coloured by family (polyfast red, NumPy
+    blue, numba orange, numexpr green, pure Python brown), labelled with its
+    median time and its speed-up over the case's baseline.
+
+    Parameters
+    ----------
+    path : str
+        Image file; its extension picks the format (``.png``).
+    results : sequence of Result
+    cases : sequence of Case
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    panels = [(c, [r for r in results if r.case == c.name and r.timing]) for c in cases]
+    heights = [0.9 + 0.35 * len(rows) for _, rows in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(12, sum(heights) + 0.8),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    for ax, (case, rows) in zip(axes[:, 0], panels):
+        rows = rows[::-1]  # first engine on top
+        medians = [r.timing.median for r in rows]
+        ax.barh([r.engine for r in rows], medians,
+                color=[FAMILY_COLORS.get(r.family, "tab:purple") for r in rows])
+        ax.set_xscale("log")
+        for y, r in enumerate(rows):
+            ratio = "baseline" if r.baseline else format_ratio(r.speedup)
+            approx = "~" if r.scale != 1.0 else ""
+            ax.annotate(f" {approx}{timing.format_seconds(r.timing.median)}  ({ratio})",
+                        (r.timing.median, y), va="center", fontsize=8,
+                        fontweight="bold" if r.family == "polyfast" else "normal")
+        ax.set_xlim(min(medians) / 2, max(medians) * 15)
+        ax.set_title(textwrap.fill(f"{case.name}: {case.title}", 75), fontsize=9, loc="left")
+        ax.grid(axis="x", which="major", alpha=0.3)
+    axes[-1, 0].set_xlabel("median time per call (s, log scale); in brackets: speed-up over "
+                           "the case's baseline; ~ extrapolated")
+    fig.suptitle(f"python -m polyfast  (polyfast {polyfast.__version__}, "
+                 f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()}; "
+                 f"NumPy {np.__version__}, Python {platform.python_version()})",
+                 fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the chosen cases and print the table.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0, 1 if a result disagrees with the baseline, 2 if
+        ``--plot`` or ``--threads`` cannot be honoured.
+    """
+    args = parse_args(argv)
+    if args.plot:
+        why = timing.optional_module("matplotlib")
+        if isinstance(why, str):
+            print(f"error: --plot needs matplotlib, which is {why} "
+                  "(pip install matplotlib)", file=sys.stderr)
+            return 2
+    notes = []
+    if args.threads is not None:
+        try:
+            notes = set_threads(args.threads)
+        except ValueError as exc:
+            print(f"error: --threads: {exc}", file=sys.stderr)
+            return 2
+    cases = [c for c in CASES if args.case is None or c.name in args.case]
+
+    progress = timing.Progress(sum(len(c.engines) for c in cases))
+    load = timing.LoadMeter()
+    results: list[Result] = []
+    try:
+        for case in cases:
+            results += timing.run_case(case, TIMING_QUICK if args.quick else TIMING_FULL,
+                                       progress)
+    finally:
+        progress.close()
+
+    print(f"# python -m polyfast{' --quick' if args.quick else ''}")
+    print()
+    for name, line in timing.engine_versions().items():
+        print(f"- {name}: {line}")
+    print(f"- {load.note()}")
+    for case in cases:
+        print(f"- case {case.name}: {case.title}; baseline: {baseline_of(case, results)}")
+    print()
+    print(format_table(results))
+    print()
+    print("Times per call; ~ marks a time extrapolated from a part of the input; "
+          "compile: the first call, with the JIT's compilation.")
+    for line in notes + skipped_messages(results):
+        print(line)
+
+    if args.json:
+        write_json(args.json, args, results, cases)
+        print(f"wrote {args.json}", file=sys.stderr)
+    if args.plot:
+        plot(args.plot, results, cases)
+        print(f"wrote {args.plot}", file=sys.stderr)
+
+    wrong = [f"{r.case}: {r.engine}" for r in results if r.same is False]
+    if wrong:
+        print(f"error: results differ from the baseline: {'; '.join(wrong)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
