@@ -119,7 +119,8 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
     """Run one spec file and collect what it declares."""
     ufuncs: list[Ufunc] = []
     functions: list[Function] = []
-    origin = path.resolve().relative_to(SRC).as_posix()
+    resolved = path.resolve()
+    origin = resolved.relative_to(SRC).as_posix() if resolved.is_relative_to(SRC) else str(path)
 
     def ufunc(name, *, loops, min_parallel, grain, doc, signature=None,
               process_core_dims=False):
