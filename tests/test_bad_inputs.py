@@ -124,16 +124,19 @@ def test_every_module_ufunc_is_generated():
 
 @pytest.mark.parametrize("name", [e.name for e in ENTRIES])
 def test_bad_inputs_raise_clear_errors(name, tmp_path):
+    """The bad cases, and the entry's good calls (which must not raise: the
+    leak sweep cycles through them and would not notice)."""
     entry = BY_NAME[name]
-    outcomes, crashes = sweep(entry.bad, tmp_path)
+    cases = tuple(entry.bad) + tuple((call, ()) for call in entry.good)
+    outcomes, crashes = sweep(cases, tmp_path)
     assert not crashes, f"{name}: crashed or hung on:\n" + "\n".join(crashes)
     wrong = [
-        f"{entry.bad[o['index']][0]}: expected {entry.bad[o['index']][1] or 'no error'}, "
+        f"{cases[o['index']][0]}: expected {cases[o['index']][1] or 'no error'}, "
         f"got {o['got']}: {o['msg']}"
         for o in outcomes if not o["ok"]
     ]
     assert not wrong, f"{name}: wrong outcome for:\n" + "\n".join(wrong)
-    assert len(outcomes) == len(entry.bad)
+    assert len(outcomes) == len(cases)
 
 
 def test_sweep_attributes_crashes_and_hangs(tmp_path):
