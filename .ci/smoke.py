@@ -4,9 +4,20 @@ Small inputs, a few threads, the error paths and a fork, so memcheck sees the
 ufunc loops (serial and threaded), the gufunc core-dimension code, the ragged
 bump finder, norm_pdf, the Metropolis chain (legacy state, Generator,
 RandomState), the thread pool and the Python wrappers in a few seconds.
+
+Every ufunc of the module is enumerated first: its entry of
+tests/public_api.py (generated from the ufunc object, plus its hand-written
+extras) gives valid calls for each loop (0-d, strided, broadcast, out=), the
+bad calls (but the huge-size ones), which must raise what they accept, and
+the threaded `work` call.  The specific calls below follow.
 """
 
+import builtins
+import contextlib
+import io
 import os
+import sys
+import warnings
 
 import numpy as np
 
@@ -14,6 +25,34 @@ import polyfast
 from polyfast.notebook import make_fractal, make_fractal_nb
 
 polyfast.set_num_threads(2)
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "tests"))
+from public_api import BY_NAME, HUGE, UFUNCS, namespace  # noqa: E402
+
+
+def tour(name):
+    entry, ns = BY_NAME[name], namespace()
+    for call in entry.good:
+        eval(call, ns)
+    for call, accepted in entry.bad:
+        if accepted == HUGE:
+            continue
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                eval(call, ns)
+        except tuple(getattr(builtins, n) for n in accepted):
+            pass
+        else:
+            assert not accepted, f"{call}: no error"
+    eval(entry.work, ns)
+
+
+with np.errstate(all="ignore"), warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # non-finite operands overflow; where= without out=
+    for name in UFUNCS:
+        tour(name)
+print(f"generic tour of {len(UFUNCS)} ufuncs ok")
+
 rng = np.random.default_rng(0)
 x = rng.normal(size=70_000)  # above poly8's parallel threshold
 assert np.allclose(polyfast.poly8(x[:100]), sum(x[:100] ** k for k in range(1, 9)))

@@ -12,17 +12,28 @@ One `Entry` per public name (``polyfast.__all__`` and ``polyfast.notebook``'s
                 threads, set_num_threads changes, fork and spawn
                 (tests/test_concurrency.py);
 * ``dask`` / ``xarray``  (expression on dask/xarray objects, NumPy
-                expression it must equal) or None with a reason in
+                expression it must equal) pairs, or none with a reason in
                 ``not_applicable`` (tests/test_ecosystem.py).
 
+Every ufunc of the module (a name of ``polyfast.__all__`` whose object is an
+``np.ufunc``) gets its entry generated from the ufunc object by
+tests/generic_ufuncs.py: good calls for each loop of ``types`` (0-d, strided,
+broadcast, ``out=``), bad calls NumPy must refuse, a ``work`` call and, when
+the output core dimensions are known from the inputs, dask/xarray
+expressions.  The hand-written ufunc rows below (`ENTRIES_HAND` rows named
+after a module ufunc) are optional extras merged over that generic entry:
+their calls are added to the generic ones.  Rows for every other public
+function (pv_locations, sampler, show_config, the ``polyfast.notebook`` twins,
+...) are hand-written and required: tests/test_bad_inputs.py fails for a
+public name that is neither a module ufunc nor has a row.
+
 Hypothesis properties live in tests/test_properties.py, keyed by the same
-names (hypothesis is a test dependency; this module needs only NumPy so that
-spawned children and subprocesses import it cheaply).
+names (generic ones for every module ufunc).
 
 Expressions are strings evaluated in `namespace()`, so the same case runs in
-this process, in a subprocess or in a spawned worker.  Adding a public
-function (``norm_pdf``, ``sampler``) means adding one `Entry` here and one
-`Prop` in tests/test_properties.py; the coverage tests fail until both exist.
+this process, in a subprocess or in a spawned worker.  Generic expressions
+take their operands from ``UA['<ufunc>|<loop>|<variant>']`` (and ``out=``
+arrays from ``UO[...]``), filled on first use.
 
 Huge sizes: an operand or output that cannot be allocated raises NumPy's
 MemoryError ("Unable to allocate 728. TiB ..."), which the table accepts
@@ -34,6 +45,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+
+import generic_ufuncs
+from generic_ufuncs import module_ufuncs
 
 TYPE = ("TypeError",)
 VALUE = ("ValueError",)
@@ -51,11 +65,12 @@ NOT_IMPLEMENTED = ("NotImplementedError",)
 class Entry:
     name: str                      # "poly8" or "notebook.make_fractal"
     kind: str                      # "ufunc", "gufunc", "function", "config"
-    good: tuple[str, ...]          # valid calls, small (10**5 of them are made)
-    bad: tuple[tuple[str, tuple[str, ...]], ...]  # (call, accepted exceptions)
+    good: tuple[str, ...] = ()     # valid calls, small (10**5 of them are made)
+    bad: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (call, accepted exceptions)
     work: str | None = None        # deterministic call that uses the pool
-    dask: tuple[str, str] | None = None    # (dask expression, NumPy equivalent)
-    xarray: tuple[str, str] | None = None  # (xarray expression, NumPy equivalent)
+    # (dask expression, NumPy equivalent) pairs; empty with a reason in not_applicable
+    dask: tuple[tuple[str, str], ...] = ()
+    xarray: tuple[tuple[str, str], ...] = ()  # (xarray expression, NumPy equivalent) pairs
     not_applicable: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
@@ -89,11 +104,14 @@ def namespace() -> dict:
         "D": rng.normal(0.4, 1.0, size=20),           # sampler data
         "GEN": np.random.default_rng(11),
         "RS": np.random.RandomState(11),
+        **generic_ufuncs.namespace_extras(),  # UA, UO, REPL, dask_call, xarray_call
     }
     return ns
 
 
-ENTRIES_API: tuple[Entry, ...] = (
+# Hand-written rows.  Those named after a module ufunc are extras over its
+# generic entry (see `ufunc_entry`); the others are the only row of their name.
+ENTRIES_HAND: tuple[Entry, ...] = (
     Entry(
         name="poly8",
         kind="ufunc",
@@ -121,8 +139,8 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.poly8(np.full(3, np.nan))", ()),  # valid: non-finite inputs
         ),
         work="polyfast.poly8(BIG)",
-        dask=("polyfast.poly8(da.from_array(BIG, chunks=70_000))", "polyfast.poly8(BIG)"),
-        xarray=("polyfast.poly8(DA)", "polyfast.poly8(DA.values)"),
+        dask=(("polyfast.poly8(da.from_array(BIG, chunks=70_000))", "polyfast.poly8(BIG)"),),
+        xarray=(("polyfast.poly8(DA)", "polyfast.poly8(DA.values)"),),
     ),
     Entry(
         name="polyval",
@@ -148,11 +166,11 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.polyval(np.inf, [np.nan, np.inf])", ()),  # valid: non-finite
         ),
         work="polyfast.polyval(BIG, C)",
-        dask=("polyfast.polyval(da.from_array(BIG, chunks=70_000), C)",
-              "polyfast.polyval(BIG, C)"),
-        xarray=("xr.apply_ufunc(polyfast.polyval, DA, DC, input_core_dims=[[], ['k']], "
-                "dask='parallelized', output_dtypes=[float])",
-                "polyfast.polyval(DA.values, DC.values)"),
+        dask=(("polyfast.polyval(da.from_array(BIG, chunks=70_000), C)",
+               "polyfast.polyval(BIG, C)"),),
+        xarray=(("xr.apply_ufunc(polyfast.polyval, DA, DC, input_core_dims=[[], ['k']], "
+                 "dask='parallelized', output_dtypes=[float])",
+                 "polyfast.polyval(DA.values, DC.values)"),),
     ),
     Entry(
         name="mandelbrot",
@@ -176,9 +194,9 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.mandelbrot(Z, -5)", ()),  # valid: maxiter < 1 gives 0
         ),
         work="polyfast.mandelbrot(BIGZ, 60)",
-        dask=("polyfast.mandelbrot(da.from_array(BIGZ, chunks=(100, 150)), 60)",
-              "polyfast.mandelbrot(BIGZ, 60)"),
-        xarray=("polyfast.mandelbrot(DZ, 30)", "polyfast.mandelbrot(DZ.values, 30)"),
+        dask=(("polyfast.mandelbrot(da.from_array(BIGZ, chunks=(100, 150)), 60)",
+               "polyfast.mandelbrot(BIGZ, 60)"),),
+        xarray=(("polyfast.mandelbrot(DZ, 30)", "polyfast.mandelbrot(DZ.values, 30)"),),
     ),
     Entry(
         name="find_bumps",
@@ -208,13 +226,13 @@ ENTRIES_API: tuple[Entry, ...] = (
         ),
         work="polyfast.find_bumps(BIGT, 0.5, 1.0, 2)",
         # dask cannot size the output core dimension m itself: the README recipe.
-        dask=("find_bumps_dask(da.from_array(BIGT, chunks=(100, 250)), 0.5, 1.0, 2)",
-              "polyfast.find_bumps(BIGT, 0.5, 1.0, 2)"),
-        xarray=("xr.apply_ufunc(polyfast.find_bumps, DT, 0.5, 1.0, 2, "
-                "input_core_dims=[['bin'], [], [], []], output_core_dims=[['bump'], []], "
-                "dask='parallelized', output_dtypes=[float, np.int64], "
-                "dask_gufunc_kwargs={'output_sizes': {'bump': 100}})",
-                "polyfast.find_bumps(DT.values, 0.5, 1.0, 2)"),
+        dask=(("find_bumps_dask(da.from_array(BIGT, chunks=(100, 250)), 0.5, 1.0, 2)",
+               "polyfast.find_bumps(BIGT, 0.5, 1.0, 2)"),),
+        xarray=(("xr.apply_ufunc(polyfast.find_bumps, DT, 0.5, 1.0, 2, "
+                 "input_core_dims=[['bin'], [], [], []], output_core_dims=[['bump'], []], "
+                 "dask='parallelized', output_dtypes=[float, np.int64], "
+                 "dask_gufunc_kwargs={'output_sizes': {'bump': 100}})",
+                 "polyfast.find_bumps(DT.values, 0.5, 1.0, 2)"),),
     ),
     Entry(
         name="pv_locations",
@@ -250,8 +268,8 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.pv_locations(np.empty((0, 5)), 0.5, 1.0, 2)", ()),
         ),
         work="polyfast.pv_locations(BIGT, 0.5, 1.0, 2)",
-        dask=("pv_locations_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
-              "polyfast.pv_locations(BIGT, 0.5, 1.0, 2)"),
+        dask=(("pv_locations_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
+               "polyfast.pv_locations(BIGT, 0.5, 1.0, 2)"),),
         not_applicable={"xarray": "returns a list of ragged arrays, no labelled result"},
     ),
     Entry(
@@ -274,15 +292,15 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.pv_locations_ragged(np.empty((0, 0)), 0.5, 1.0, 2)", ()),
         ),
         work="polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)",
-        dask=("pv_locations_ragged_dask(da.from_array(BIGT, chunks=(100, 1000)), 0.5, 1.0, 2)",
-              "polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)"),
+        dask=(("pv_locations_ragged_dask(da.from_array(BIGT, chunks=(100, 1000)), "
+               "0.5, 1.0, 2)", "polyfast.pv_locations_ragged(BIGT, 0.5, 1.0, 2)"),),
         not_applicable={"xarray": "returns (values, offsets), no labelled result"},
     ),
     Entry(
         name="norm_pdf",
         kind="ufunc",
         good=("polyfast.norm_pdf(0.3, 1.5, X)",
-              "polyfast.norm_pdf(X32, np.float32(2), X32[::-2])",
+              "polyfast.norm_pdf(X32[:500], np.float32(2), X32[::-2])",
               "polyfast.norm_pdf(XS, X[:334], 0.5, out=OUT)"),  # scale <= 0 items: nan
         bad=(
             ("polyfast.norm_pdf(None, 1.0, X)", TYPE),
@@ -317,9 +335,10 @@ ENTRIES_API: tuple[Entry, ...] = (
             ("polyfast.norm_pdf(0.0, 1.0, np.empty(0))", ()),
         ),
         work="polyfast.norm_pdf(0.3, 1.5, BIG)",
-        dask=("polyfast.norm_pdf(0.3, 1.5, da.from_array(BIG, chunks=70_000))",
-              "polyfast.norm_pdf(0.3, 1.5, BIG)"),
-        xarray=("polyfast.norm_pdf(0.3, 1.5, DA)", "polyfast.norm_pdf(0.3, 1.5, DA.values)"),
+        dask=(("polyfast.norm_pdf(0.3, 1.5, da.from_array(BIG, chunks=70_000))",
+               "polyfast.norm_pdf(0.3, 1.5, BIG)"),),
+        xarray=(("polyfast.norm_pdf(0.3, 1.5, DA)",
+                 "polyfast.norm_pdf(0.3, 1.5, DA.values)"),),
     ),
     Entry(
         name="sampler",
@@ -551,8 +570,8 @@ def _poly_twin(name: str, good: tuple[str, ...], bad: tuple, eco: dict | None) -
         good=tuple(c.format(f=f) for c in ("{f}(X)", "{f}(X32[::2])", "{f}(XS)") + good),
         bad=tuple((c.format(f=f), accepted) for c, accepted in _POLY_TWIN_BAD + bad),
         work=f"{f}(BIG)",
-        dask=tuple(e.format(f=f) for e in eco["dask"]) if eco else None,
-        xarray=tuple(e.format(f=f) for e in eco["xarray"]) if eco else None,
+        dask=(tuple(e.format(f=f) for e in eco["dask"]),) if eco else (),
+        xarray=(tuple(e.format(f=f) for e in eco["xarray"]),) if eco else (),
         not_applicable={} if eco else {"dask": _EAGER, "xarray": _EAGER},
     )
 
@@ -560,7 +579,7 @@ def _poly_twin(name: str, good: tuple[str, ...], bad: tuple, eco: dict | None) -
 def _renamed(name: str, drop: tuple[str, ...]) -> Entry:
     """notebook.`name` from the entry of polyfast.`name`, which it calls: the same
     calls, less the ones in `drop` (ufunc attributes a plain function lacks)."""
-    base = next(e for e in ENTRIES_API if e.name == name)
+    base = next(e for e in ENTRIES_HAND if e.name == name)
 
     def swap(expr):
         return expr.replace(f"polyfast.{name}(", f"notebook.{name}(")
@@ -572,13 +591,42 @@ def _renamed(name: str, drop: tuple[str, ...]) -> Entry:
         good=tuple(swap(c) for c in base.good),
         bad=tuple((swap(c), accepted) for c, accepted in base.bad if c not in drop),
         work=swap(base.work) if base.work else None,
-        dask=(swap(base.dask[0]), base.dask[1]) if base.dask else None,
-        xarray=(swap(base.xarray[0]), base.xarray[1]) if base.xarray else None,
+        dask=tuple((swap(e), n) for e, n in base.dask),
+        xarray=tuple((swap(e), n) for e, n in base.xarray),
+    )
+
+
+UFUNCS: list[str] = module_ufuncs()
+UFUNC_EXTRAS: dict[str, Entry] = {e.name: e for e in ENTRIES_HAND if e.name in UFUNCS}
+
+
+def ufunc_entry(name: str) -> Entry:
+    """The entry of module ufunc `name`: its generic cases (from the ufunc
+    object), plus the hand-written extras of `UFUNC_EXTRAS` if any."""
+    import polyfast
+
+    generic = generic_ufuncs.generic_cases(name)
+    extra = UFUNC_EXTRAS.get(name, Entry(name=name, kind=""))
+    works = [w for w in (generic["work"], extra.work) if w]
+    dask = generic["dask"] + extra.dask
+    xarray = generic["xarray"] + extra.xarray
+    reasons = {**generic["not_applicable"], **extra.not_applicable}
+    return Entry(
+        name=name,
+        kind="ufunc" if getattr(polyfast, name).signature is None else "gufunc",
+        good=generic["good"] + extra.good,
+        bad=generic["bad"] + extra.bad,
+        work=works[0] if len(works) == 1 else f"({', '.join(works)})" if works else None,
+        dask=dask,
+        xarray=xarray,
+        not_applicable={k: v for k, v in reasons.items()
+                        if not (dask if k == "dask" else xarray)},
     )
 
 
 ENTRIES: tuple[Entry, ...] = (
-    *ENTRIES_API,
+    *(ufunc_entry(name) for name in UFUNCS),
+    *(e for e in ENTRIES_HAND if e.name not in UFUNCS),
     *(_poly_twin(name, **how) for name, how in _POLY_TWINS.items()),
     _renamed("pv_locations", drop=()),
     _renamed("norm_pdf", drop=("polyfast.norm_pdf.reduce(np.ones(3))",)),

@@ -1,6 +1,7 @@
 """Bad-input sweep: every public function, a table of bad arguments, no crash.
 
-For each entry of tests/public_api.py, one subprocess runs all of that
+For each entry of tests/public_api.py (every module ufunc's generated from
+the ufunc object, with its hand-written extras), one subprocess runs all of that
 function's bad cases (and the valid edge cases listed with them) and reports
 each outcome as a JSON line.  Each case must raise one of the exceptions its
 row accepts, with a non-empty message (an empty tuple means the call is valid
@@ -20,7 +21,7 @@ import textwrap
 
 import pytest
 
-from public_api import BY_NAME, ENTRIES, public_names
+from public_api import BY_NAME, ENTRIES, ENTRIES_HAND, UFUNCS, public_names
 
 TESTS_DIR = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 60
@@ -95,26 +96,47 @@ def sweep(cases, tmp_path, timeout=TIMEOUT) -> tuple[list[dict], list[str]]:
 
 
 def test_every_public_name_has_an_entry():
+    """Module ufuncs get a generated entry; every other public name (plain
+    functions, configuration, polyfast.notebook) needs its hand-written row."""
     missing = sorted(set(public_names()) - set(BY_NAME))
-    assert not missing, f"public names without an entry in tests/public_api.py: {missing}"
-    stale = sorted(set(BY_NAME) - set(public_names()))
-    assert not stale, f"entries for names that are not public: {stale}"
+    assert not missing, ("public names that are not module ufuncs and have no hand-written "
+                         f"Entry in tests/public_api.py: {missing}")
+    stale = sorted({e.name for e in ENTRIES_HAND} - set(public_names()))
+    assert not stale, f"hand-written entries for names that are not public: {stale}"
     for entry in ENTRIES:
         assert any(accepted for _, accepted in entry.bad), f"{entry.name}: no bad case"
+        assert entry.good, f"{entry.name}: no valid call"
+
+
+def test_every_module_ufunc_is_generated():
+    """The enumeration itself: every np.ufunc in polyfast.__all__ has a generated
+    entry with calls for each of its loops."""
+    import polyfast
+    import numpy as np
+
+    ufuncs = [n for n in polyfast.__all__ if isinstance(getattr(polyfast, n), np.ufunc)]
+    assert ufuncs and sorted(ufuncs) == UFUNCS
+    for name in UFUNCS:
+        entry = BY_NAME[name]
+        for loop in getattr(polyfast, name).types:
+            assert any(f"|{loop}|" in call for call in entry.good), (name, loop)
 
 
 @pytest.mark.parametrize("name", [e.name for e in ENTRIES])
 def test_bad_inputs_raise_clear_errors(name, tmp_path):
+    """The bad cases, and the entry's good calls (which must not raise: the
+    leak sweep cycles through them and would not notice)."""
     entry = BY_NAME[name]
-    outcomes, crashes = sweep(entry.bad, tmp_path)
+    cases = tuple(entry.bad) + tuple((call, ()) for call in entry.good)
+    outcomes, crashes = sweep(cases, tmp_path)
     assert not crashes, f"{name}: crashed or hung on:\n" + "\n".join(crashes)
     wrong = [
-        f"{entry.bad[o['index']][0]}: expected {entry.bad[o['index']][1] or 'no error'}, "
+        f"{cases[o['index']][0]}: expected {cases[o['index']][1] or 'no error'}, "
         f"got {o['got']}: {o['msg']}"
         for o in outcomes if not o["ok"]
     ]
     assert not wrong, f"{name}: wrong outcome for:\n" + "\n".join(wrong)
-    assert len(outcomes) == len(entry.bad)
+    assert len(outcomes) == len(cases)
 
 
 def test_sweep_attributes_crashes_and_hangs(tmp_path):

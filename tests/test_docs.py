@@ -1,7 +1,8 @@
 """Every public name is documented in numpydoc form, and its examples run.
 
-The names are those of tests/public_api.py's table (``polyfast.__all__`` and
-``polyfast.notebook.__all__``), so a new public function needs a docstring
+The names are enumerated from ``polyfast.__all__`` and
+``polyfast.notebook.__all__`` (tests/public_api.py's `public_names`), so a new
+public function or ufunc, with no edit here, needs a docstring
 with a summary line and an Examples section that runs, and a function taking
 arguments needs Parameters and Returns sections too.
 """

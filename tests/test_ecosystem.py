@@ -1,8 +1,11 @@
 """dask, dask.distributed, xarray and threadpoolctl, from the table.
 
-Each entry of tests/public_api.py gives a dask expression and an xarray
-expression with the NumPy expression they must equal, or says why none
-applies.  The dask results must be lazy (dask collections) and compute the
+Each entry of tests/public_api.py gives dask expressions and xarray
+expressions with the NumPy expression each must equal, or says why none
+applies.  Every elementwise module ufunc (and every gufunc whose output core
+dimensions are known from its inputs) gets one of each generically
+(``dask_call`` / ``xarray_call`` of tests/generic_ufuncs.py, loop dimensions
+chunked, DataArrays labelled x/y); the per-name recipes are kept besides.  The dask results must be lazy (dask collections) and compute the
 same bits with the threaded scheduler and on a ``LocalCluster(processes=True)``
 (worker processes unpickle the ufuncs).  The xarray results must be
 DataArrays that keep the inputs' coordinates.  The dask recipes for
@@ -25,6 +28,7 @@ import numpy as np
 import pytest
 
 import polyfast
+from generic_ufuncs import ECO_LOOP, XR_COORDS
 from public_api import BY_NAME, ENTRIES, namespace, public_names
 
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
@@ -46,7 +50,7 @@ def test_every_public_name_has_ecosystem_entries():
     for name in public_names():
         entry = BY_NAME[name]
         for field in FIELDS:
-            assert (getattr(entry, field) is None) != (field not in entry.not_applicable), (
+            assert bool(getattr(entry, field)) != (field in entry.not_applicable), (
                 f"{name}: give either a {field} expression or a reason in not_applicable")
 
 
@@ -71,8 +75,10 @@ def eco():
     return ns
 
 
-DASK = [e.name for e in ENTRIES if e.dask is not None]
-XARRAY = [e.name for e in ENTRIES if e.xarray is not None]
+DASK = [pytest.param(e.name, i, id=f"{e.name}-{i}")
+        for e in ENTRIES for i in range(len(e.dask))]
+XARRAY = [pytest.param(e.name, i, id=f"{e.name}-{i}")
+          for e in ENTRIES for i in range(len(e.xarray))]
 
 
 def _lazy(result):
@@ -83,11 +89,11 @@ def _lazy(result):
     return dask.is_dask_collection(result)
 
 
-@pytest.mark.parametrize("name", DASK)
-def test_dask_threaded(name, eco):
+@pytest.mark.parametrize("name, index", DASK)
+def test_dask_threaded(name, index, eco):
     import dask
 
-    expr, numpy_expr = BY_NAME[name].dask
+    expr, numpy_expr = BY_NAME[name].dask[index]
     result = eval(expr, eco)
     assert _lazy(result), f"{name}: {expr} is not a lazy dask collection"
     (got,) = dask.compute(result, scheduler="threads")
@@ -112,9 +118,9 @@ def cluster_client():
 # test stage and the wheel stage run this test without the sanitizer.
 @pytest.mark.skipif(os.environ.get("POLYFAST_SANITIZED") == "1",
                     reason="third-party C++ exceptions abort under the preloaded ASan runtime")
-@pytest.mark.parametrize("name", DASK)
-def test_dask_distributed_processes(name, eco, cluster_client):
-    expr, numpy_expr = BY_NAME[name].dask
+@pytest.mark.parametrize("name, index", DASK)
+def test_dask_distributed_processes(name, index, eco, cluster_client):
+    expr, numpy_expr = BY_NAME[name].dask[index]
     result = eval(expr, eco)
     assert _lazy(result)
     got = cluster_client.compute(result, sync=True)
@@ -155,13 +161,16 @@ def xns(eco):
     return ns
 
 
-@pytest.mark.parametrize("name", XARRAY)
-def test_xarray_keeps_coords(name, xns):
+@pytest.mark.parametrize("name, index", XARRAY)
+def test_xarray_keeps_coords(name, index, xns):
     xr = xns["xr"]
-    expr, numpy_expr = BY_NAME[name].xarray
+    expr, numpy_expr = BY_NAME[name].xarray[index]
     result = eval(expr, xns)
     results = result if isinstance(result, tuple) else (result,)
     inputs = [v for k, v in xns.items() if k in ("DA", "DZ", "DT") and k in expr]
+    if "xarray_call(" in expr:  # generic: inputs labelled x, y with XR_COORDS
+        inputs.append(xr.DataArray(np.zeros(ECO_LOOP), dims=("x", "y"), coords=XR_COORDS))
+    assert inputs, f"{name}: {expr} uses no labelled input"
     for r in results:
         assert isinstance(r, xr.DataArray), type(r)
         for inp in inputs:

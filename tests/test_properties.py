@@ -1,12 +1,25 @@
-"""Property tests (hypothesis): every public function against its slow reference.
+"""Property tests (hypothesis): every public function against its slow reference,
+and generic invariants of every module ufunc.
 
-`PROPS` maps each public name to a check drawing its arguments from
+Every ufunc of ``polyfast.__all__`` is enumerated (tests/generic_ufuncs.py) and
+checked by `prop_generic_ufunc`, which needs no reference: for a loop of its
+``types`` with operands of exactly those dtypes, the result has the loop's
+output dtypes; it is the same (bits, any nan equal to any nan) with 1 thread
+and with several (``polyfast.set_num_threads``), on strided/reversed copies of
+the operands, written to a strided ``out=``, and computed in pieces (blocks of
+the loop dimension, and single loop elements as 0-d / core-only calls).
+Sizes up to ~100k loop elements, so the pool splits the work.
+
+`PROPS` (optional for a module ufunc, required for every other public
+name) maps a public name to a check drawing its arguments from
 hypothesis: dtypes, shapes (0-d, empty, several dimensions), strides
 (negative, non-unit, via slicing), broadcasting and special values (nan, inf,
 -0.0, subnormals, huge).  The references are tests/reference.py (the
 polynomial), reference_bumps.py (the notebook's bump loop),
 reference_fractal.py (the API's Mandelbrot definition and the notebook's
-fractals) and reference_mcmc.py (the notebook's norm_pdf and sampler).  A public name without a row fails test_every_public_name_has_a_property.
+fractals) and reference_mcmc.py (the notebook's norm_pdf and sampler).  A
+public name that is not a module ufunc and has no row fails
+test_every_public_name_has_a_property.
 """
 
 from __future__ import annotations
@@ -20,12 +33,14 @@ import numpy as np
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 import polyfast  # noqa: E402
 import polyfast.notebook  # noqa: E402
+import generic_ufuncs  # noqa: E402
+from generic_ufuncs import module_ufuncs  # noqa: E402
 from public_api import public_names  # noqa: E402
 import reference  # noqa: E402
 from reference import poly8_factored  # noqa: E402
@@ -435,8 +450,12 @@ TWIN_PROPS = {f"notebook.{name}": functools.partial(prop_poly_twin, name=name)
 
 
 def test_every_public_name_has_a_property():
-    missing = sorted(set(public_names()) - set(PROPS) - set(TWIN_PROPS))
+    """Module ufuncs have the generic property; every other public name needs
+    its own row, and no row may name something that is not public."""
+    missing = sorted(set(public_names()) - set(PROPS) - set(TWIN_PROPS) - set(UFUNCS))
     assert not missing, f"public names without a property in tests/test_properties.py: {missing}"
+    stale = sorted((set(PROPS) | set(TWIN_PROPS)) - set(public_names()))
+    assert not stale, f"properties for names that are not public: {stale}"
 
 
 @pytest.mark.parametrize("name", sorted(PROPS))
@@ -456,3 +475,187 @@ def test_property(name, data, num_threads):
 def test_poly_twin_property(name, data):
     with np.errstate(all="ignore"):
         TWIN_PROPS[name](data)
+
+
+# --------------------------------------------------------------------------
+# Generic properties of every module ufunc (no reference needed)
+# --------------------------------------------------------------------------
+
+UFUNCS = module_ufuncs()
+GENERIC_SETTINGS = settings(max_examples=100, deadline=None,
+                            suppress_health_check=[HealthCheck.too_slow,
+                                                   HealthCheck.function_scoped_fixture])
+
+
+def _canonical(a):
+    """`a` as bytes, every nan (any payload, sign) the same: bit-for-bit otherwise."""
+    a = np.ascontiguousarray(a)
+    if a.dtype.kind in "fc":
+        parts = a.view(a.real.dtype) if a.dtype.kind == "c" else a
+        parts = np.where(np.isnan(parts), np.nan, parts).astype(parts.dtype)
+        return a.dtype.str, a.shape, parts.tobytes()
+    return a.dtype.str, a.shape, a.tobytes()
+
+
+def _same(got, expected, what):
+    assert len(got) == len(expected), what
+    for j, (g, e) in enumerate(zip(got, expected)):
+        g, e = np.asarray(g), np.asarray(e)
+        assert g.dtype == e.dtype and g.shape == e.shape, (
+            f"{what}: output {j} is {g.dtype}{g.shape}, expected {e.dtype}{e.shape}")
+        if _canonical(g) != _canonical(e):
+            bad = np.flatnonzero(_differ(g, e).reshape(-1))
+            pytest.fail(f"{what}: output {j} differs at {bad.size} of {e.size} elements, first "
+                        f"at flat index {bad[0]}: {g.reshape(-1)[bad[0]]!r} vs "
+                        f"{e.reshape(-1)[bad[0]]!r}")
+
+
+def _differ(g, e):
+    """Items whose bits differ (nan against nan does not count; -0.0 against 0.0 does)."""
+    g, e = np.ascontiguousarray(g), np.ascontiguousarray(e)
+    if g.dtype.kind in "fc":
+        parts = g.real.dtype
+        gv, ev = g.view(parts).reshape(g.shape + (-1,)), e.view(parts).reshape(e.shape + (-1,))
+        both_nan = np.isnan(gv) & np.isnan(ev)
+        return ((gv.view(f"u{parts.itemsize}") != ev.view(f"u{parts.itemsize}"))
+                & ~both_nan).any(axis=-1)
+    return g != e
+
+
+def _as_tuple(result):
+    return result if isinstance(result, tuple) else (result,)
+
+
+def prop_generic_ufunc(data, ufunc):
+    """The invariants of the module docstring, for any ufunc object."""
+    spec = generic_ufuncs.describe(ufunc)
+    assert spec.loops, f"{spec.name}: no loop with numeric types in {ufunc.types}"
+    loop = data.draw(st.sampled_from(spec.loops), label="loop")
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1), label="seed"))
+    sizes = {d: data.draw(st.integers(1, 6), label=f"core {d}") for d in spec.sizes
+             if not d.isdigit()}
+    sizes.update({d: int(d) for d in spec.sizes if d.isdigit()})
+    core_in = [tuple(sizes[d] for d in dims) for dims in spec.core_in]
+    per_item = max([int(np.prod(c)) for c in core_in] + [1])
+    if data.draw(st.booleans(), label="big (threaded)"):
+        lead: tuple[int, ...] = (data.draw(st.integers(70_000, 100_000), label="n") // per_item
+                                 + 1,)
+    else:
+        lead = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=6),
+                         label="loop shape")
+    special = data.draw(st.booleans(), label="special values")
+    args = [generic_ufuncs.values(ch, lead + core, rng, special)
+            for ch, core in zip(loop[0], core_in)]
+
+    polyfast.set_num_threads(1)
+    expected = _as_tuple(ufunc(*args))
+    assert len(expected) == spec.nout
+    for j, (e, ch) in enumerate(zip(expected, loop[1])):
+        assert np.asarray(e).dtype == np.dtype(ch), (
+            f"{spec.name}: operands {''.join(loop[0])} give output {j} as "
+            f"{np.asarray(e).dtype}, types say {np.dtype(ch)} ({loop})")
+        assert np.shape(e)[:len(lead)] == lead
+
+    threads = data.draw(st.sampled_from([2, 3, 4, 8]), label="threads")
+    polyfast.set_num_threads(threads)
+    _same(_as_tuple(ufunc(*args)), expected, f"{spec.name}: {threads} threads vs 1")
+
+    strided = [generic_ufuncs.strided_copy(a, rng) for a in args]
+    _same(_as_tuple(ufunc(*strided)), expected, f"{spec.name}: strided operands")
+
+    if spec.outs_known:
+        outs = tuple(generic_ufuncs.strided_copy(np.zeros_like(e), rng) for e in expected)
+        returned = _as_tuple(ufunc(*args, out=outs if spec.nout > 1 else outs[0]))
+        assert all(r is o for r, o in zip(returned, outs)), f"{spec.name}: out= not returned"
+        _same(outs, expected, f"{spec.name}: out= strided")
+
+    # block-split invariance: pieces of the loop dimension, then single items
+    cuts = sorted(data.draw(st.lists(st.integers(0, lead[0]), max_size=3), label="cuts"))
+    bounds = [0, *cuts, lead[0]]
+    pieces = [_as_tuple(ufunc(*(a[lo:hi] for a in args))) for lo, hi in zip(bounds, bounds[1:])]
+    joined = tuple(np.concatenate([p[j] for p in pieces]) for j in range(spec.nout))
+    _same(joined, expected, f"{spec.name}: computed in blocks {bounds}")
+    polyfast.set_num_threads(1)
+    for _ in range(data.draw(st.integers(1, 4), label="single items")):
+        index = tuple(int(rng.integers(0, s)) for s in lead)
+        single = _as_tuple(ufunc(*(a[index] for a in args)))
+        _same(single, tuple(np.asarray(e)[index] for e in expected),
+              f"{spec.name}: loop item {index} alone")
+
+
+@pytest.mark.parametrize("name", UFUNCS)
+@GENERIC_SETTINGS
+@given(data=st.data())
+def test_generic_ufunc_property(name, data, num_threads):
+    with np.errstate(all="ignore"):
+        prop_generic_ufunc(data, getattr(polyfast, name))
+
+
+def _poke(arr, k, value):
+    """Set item `k` (C order) of `arr` in place, whatever its strides."""
+    arr[np.unravel_index(k, arr.shape)] = value
+
+
+class _Broken:
+    """A polyfast ufunc with one deliberate fault, for the test below: same
+    nin/nout/types/signature/__name__, results corrupted in one situation."""
+
+    def __init__(self, ufunc, fault):
+        self._ufunc, self._fault = ufunc, fault
+        for attr in ("nin", "nout", "types", "signature", "__name__"):
+            setattr(self, attr, getattr(ufunc, attr))
+
+    def __call__(self, *args, **kwargs):
+        args = tuple(np.asarray(a) for a in args)
+        if self._fault == "stride" and not all(a.flags.c_contiguous for a in args):
+            # a kernel that walks a strided operand with the wrong stride
+            args = tuple(np.array(a[::-1] if a.ndim else a, order="C") for a in args)
+        result = self._ufunc(*args, **kwargs)
+        first = _as_tuple(result)[0]
+        if first.size == 0:
+            return result
+        value = first[np.unravel_index(0, first.shape)]
+        if self._fault == "threads" and polyfast.get_num_threads() > 1 and first.size > 1:
+            _poke(first, first.size // 2, value + 1)  # a race in the pool: one item wrong
+        elif self._fault == "block" and first.size > 2:
+            _poke(first, first.size - 1, value + 1)  # a block tail gets a wrong value
+        elif self._fault == "out" and kwargs.get("out") is not None:
+            _poke(first, 0, value + 1)  # out= written through a wrong pointer
+        elif self._fault == "dtype":  # a float32/complex64 loop that returns its input's twin
+            result = tuple(np.asarray(r).astype(np.complex128 if r.dtype == np.complex64
+                                                else np.float64 if r.dtype == np.float32
+                                                else r.dtype) for r in _as_tuple(result))
+            result = result if len(result) > 1 else result[0]
+        return result
+
+
+def _fault_applies(name, fault):
+    spec = generic_ufuncs.describe(getattr(polyfast, name))
+    if fault == "out":
+        return spec.outs_known
+    if fault == "dtype":
+        return any(ch in "fF" for _, outs in spec.loops for ch in outs)
+    return True
+
+
+FAULTS = [pytest.param(name, fault, id=f"{name}-{fault}")
+          for name in UFUNCS for fault in ("stride", "threads", "block", "out", "dtype")
+          if _fault_applies(name, fault)]
+
+
+@pytest.mark.parametrize("name, fault", FAULTS)
+def test_generic_property_catches_faults(name, fault, num_threads):
+    """The generic property can fail: a ufunc with a deliberate fault (one
+    wrong item under several threads, a wrong stride, a wrong block tail, a
+    wrong out= write, a float32 loop returning float64) is caught."""
+    broken = _Broken(getattr(polyfast, name), fault)
+
+    @settings(max_examples=60, deadline=None, database=None, report_multiple_bugs=False,
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def run(data):
+        with np.errstate(all="ignore"):
+            prop_generic_ufunc(data, broken)
+
+    with pytest.raises((AssertionError, pytest.fail.Exception)):
+        run()
