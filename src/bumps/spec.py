@@ -14,7 +14,7 @@ ufunc(
     # Items in all (rows times their length), as for the elementwise ufuncs:
     # below, waking a worker costs more than it saves.  A block is at least
     # one whole row.  The ragged entry point splits its rows by the same numbers.
-    min_parallel=65536,
+    min_parallel=16384,
     grain=1,
     doc="""
     Find the bumps of each row: the notebook's ``pv_locations`` scan as a gufunc.
