@@ -469,6 +469,19 @@ class Case:
     same: Callable[[Any, Any], bool] = np.allclose
     setup: Callable[[], object] | None = None
 
+    def runnable_engines(self) -> int:
+        """How many engines can run here (their optional module imports)."""
+        return sum(1 for e in self.engines
+                   if e.requires is None or not isinstance(optional_module(e.requires), str))
+
+    def baseline_fallback(self) -> str | None:
+        """Why this run's baseline is not the case's first choice, or None."""
+        first = self.baseline if isinstance(self.baseline, str) else self.baseline[0]
+        if self.resolve_baseline() == first:
+            return None
+        requires = next(e.requires for e in self.engines if e.name == first)
+        return f"{first} needs {requires}, which is {optional_module(requires)}"
+
     def resolve_baseline(self) -> str:
         """The engine that is this run's baseline (see `baseline`)."""
         candidates = [self.baseline] if isinstance(self.baseline, str) else list(self.baseline)
@@ -574,7 +587,7 @@ def run_case(
     timing : dict, optional
         Keyword arguments of `time_call`.
     progress : Progress, optional
-        Stepped once per engine.
+        Stepped once per engine that runs (not for skipped ones).
     settle : float, optional
         Pause between engines, in seconds.
 
@@ -593,8 +606,6 @@ def run_case(
     values: dict[str, Any] = {}
     reference = None
     for engine in order:
-        if progress is not None:
-            progress.step(f"{case.name}: {engine.name}")
         result = Result(case.name, engine.name, engine.family,
                         baseline=engine.name == baseline, scale=engine.scale)
         results[engine.name] = result
@@ -603,6 +614,8 @@ def run_case(
             if isinstance(module, str):
                 result.skipped = f"{engine.requires} {module}"
                 continue
+        if progress is not None:
+            progress.step(f"{case.name}: {engine.name}")
         with polyfast_threads(engine.threads):
             start = time.perf_counter()
             fn = engine.make(*inputs)
