@@ -44,6 +44,9 @@ def test_quick_run_writes_json_and_a_table(run_python, tmp_path):
     assert ran and all(r["same_result"] in (True, None) for r in ran)
     assert {r["engine"] for r in ran if r["baseline"]} == {"make_fractal (NumPy)",
                                                          "sampler (NumPy)"}
+    # The notebook's first (SciPy) sampler runs fewer steps: the same first steps.
+    scipy_rows = [r for r in ran if r["family"] == "scipy"]
+    assert len(scipy_rows) == 1 and scipy_rows[0]["same_result"] is True
     assert all(r["median_s"] > 0 and r["speedup"] > 0 for r in ran)
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("| case"))
@@ -252,3 +255,17 @@ def test_plot_has_a_legend_and_says_quick_and_load():
     finally:
         import matplotlib.pyplot as plt
         plt.close("all")
+
+
+@pytest.mark.skipif(os.environ.get("POLYFAST_SANITIZED") == "1",
+                    reason="the C compiler would run with the ASan runtime preloaded")
+def test_the_notebooks_cython_cell_builds_once_and_agrees(tmp_path):
+    pytest.importorskip("Cython")
+    pytest.importorskip("setuptools")
+    from polyfast.bench import baselines
+
+    f_cython = baselines.f_cython_build(str(tmp_path))
+    x = np.random.default_rng(1).normal(size=1001)
+    np.testing.assert_allclose(f_cython(x), baselines.f_numpy(x))  # the notebook's check
+    assert list(tmp_path.glob("polyfast_f_cython_*.pyx"))
+    assert baselines.f_cython_build(str(tmp_path)) is f_cython  # imported, not rebuilt

@@ -179,9 +179,11 @@ def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
 
 
 FAMILY_COLORS = {"polyfast": "tab:red", "numpy": "tab:blue", "numexpr": "tab:green",
-                 "numba": "tab:orange", "python": "tab:brown", "memory": "tab:gray"}
+                 "numba": "tab:orange", "python": "tab:brown", "memory": "tab:gray",
+                 "cython": "tab:olive", "scipy": "tab:cyan"}
 FAMILY_LABELS = {"polyfast": "polyfast", "numpy": "NumPy", "numexpr": "numexpr",
-                 "numba": "numba", "python": "pure Python", "memory": "memory copy"}
+                 "numba": "numba", "python": "pure Python", "memory": "memory copy",
+                 "cython": "Cython", "scipy": "SciPy"}
 
 
 def plot(path: str | None, results: Sequence[Result], cases: Sequence[Case],
@@ -313,7 +315,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(format_table(results, list(fallbacks)))
     print()
     print("Times per call; ~ marks a time extrapolated from a part of the input; "
-          "compile: the first call, with the JIT's compilation.")
+          "compile: the first call, with the JIT's compilation (Cython: the cell's build, "
+          "cached under ~/.cache/polyfast/cython, or its import from there).")
     for line in notes + skipped_messages(results):
         print(line)
 

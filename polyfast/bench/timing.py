@@ -394,13 +394,15 @@ class Engine:
     name : str
         Row label.
     family : str
-        ``"polyfast"``, ``"numpy"``, ``"python"``, ``"numexpr"``, ``"numba"``
-        or ``"memory"`` (a copy, the memory-traffic bound); colours the plot.
+        ``"polyfast"``, ``"numpy"``, ``"python"``, ``"numexpr"``, ``"numba"``,
+        ``"cython"``, ``"scipy"`` or ``"memory"`` (a copy, the memory-traffic
+        bound); colours the plot.
     make : callable
         ``make(*inputs)`` returns a function of no argument that computes
         the case on those inputs (allocating whatever it must beforehand,
         e.g. an ``out=`` array).  Called with the optional module already
-        imported.
+        imported; an ImportError from it (a build that cannot be done here)
+        skips the engine.
     requires : str or None
         Optional module needed (``"numba"``, ``"numexpr"``); the engine is
         skipped when it cannot be imported.
@@ -618,7 +620,11 @@ def run_case(
             progress.step(f"{case.name}: {engine.name}")
         with polyfast_threads(engine.threads):
             start = time.perf_counter()
-            fn = engine.make(*inputs)
+            try:
+                fn = engine.make(*inputs)
+            except ImportError as exc:  # an engine that cannot be built here (no C compiler)
+                result.skipped = f"{engine.requires or engine.family} cannot be built: {exc}"
+                continue
             build = time.perf_counter() - start
             setup = engine.setup or case.setup
             if setup is not None:
