@@ -169,6 +169,21 @@ fail:
     return -1;
 }
 
+/*
+ * Outputs larger than half the last-level cache cannot survive in it
+ * alongside their input: write them past the cache.  The cache a machine
+ * reports can mislead both ways (a VM may report its host's shared L3 of
+ * hundreds of MiB, of which one process gets a fraction), so the threshold is
+ * kept between 1 and 16 MiB: an output of 16 MiB next to its 16 MiB input
+ * already fills most real per-process cache shares.
+ */
+static intptr_t stream_threshold(intptr_t last_level_cache_bytes)
+{
+    const intptr_t lowest = (intptr_t)1 << 20, highest = (intptr_t)16 << 20;
+    const intptr_t half = last_level_cache_bytes / 2;
+    return half < lowest ? lowest : half > highest ? highest : half;
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
     import_array();
@@ -182,9 +197,7 @@ PyMODINIT_FUNC PyInit__core(void)
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
         return NULL;
-    /* Outputs larger than half the last-level cache cannot survive in it
-     * alongside their input: write them past the cache. */
-    const intptr_t stream_min_bytes = pf_cpu_last_level_cache_bytes() / 2;
+    const intptr_t stream_min_bytes = stream_threshold(pf_cpu_last_level_cache_bytes());
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++) {
         PyObject *ufunc = pf_build_ufunc(*spec, pf_selected_simd_level(), stream_min_bytes);
         if (ufunc == NULL) {
