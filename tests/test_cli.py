@@ -269,3 +269,15 @@ def test_the_notebooks_cython_cell_builds_once_and_agrees(tmp_path):
     np.testing.assert_allclose(f_cython(x), baselines.f_numpy(x))  # the notebook's check
     assert list(tmp_path.glob("polyfast_f_cython_*.pyx"))
     assert baselines.f_cython_build(str(tmp_path)) is f_cython  # imported, not rebuilt
+
+
+@pytest.mark.parametrize("option", ["--plot", "--json"])
+def test_bad_destination_is_a_one_line_error_before_the_run(run_python, tmp_path, option):
+    target = str(tmp_path / "no" / "such" / "dir" / "x.png")
+    proc = run_cli(run_python, QUICKEST + [option, target])
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {option} {target}: no such directory " \
+        f"{os.path.dirname(target)}"
+    assert proc.stdout == ""  # nothing was run
+    folder = run_cli(run_python, QUICKEST + [option, str(tmp_path)])
+    assert folder.returncode == 2 and "is a directory" in folder.stderr

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -259,6 +260,20 @@ def plot(path: str | None, results: Sequence[Result], cases: Sequence[Case],
     return None
 
 
+def unwritable(path: str) -> str | None:
+    """Why a file cannot be written at `path` (checked before the run), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "is a directory"
+    if not os.path.isdir(folder):
+        return f"no such directory {folder}"
+    if not os.access(folder, os.W_OK):
+        return f"directory {folder} is not writable"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "file is not writable"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen cases and print the table.
 
@@ -279,6 +294,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(why, str):
             print(f"error: --plot needs matplotlib, which is {why} "
                   "(pip install matplotlib)", file=sys.stderr)
+            return 2
+    for option, path in (("--plot", args.plot), ("--json", args.json)):
+        problem = path and unwritable(path)
+        if problem:
+            print(f"error: {option} {path}: {problem}", file=sys.stderr)
             return 2
     notes = []
     if args.threads is not None:
