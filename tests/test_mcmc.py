@@ -458,3 +458,19 @@ def test_sampler_shared_generator_across_threads_is_serialized():
     assert any(np.array_equal(out[0], c) for c in (first, second))
     assert any(np.array_equal(out[1], c) for c in (first, second))
     assert repr(rng.bit_generator.state) == repr(check.bit_generator.state)
+
+
+@pytest.mark.parametrize("data", [[1.5e308, 1e308, -1e308], [1e306] * 1000,
+                                  [1.7e308, -1.7e308, -1.7e308], [-8e307] * 7 + [1e300]])
+def test_sampler_data_whose_sum_overflows_gives_a_moving_chain(data):
+    # The mean is finite though the running sum is not: the likelihood then
+    # pulls every accepted step towards the mean (a ratio of exp(+-huge)),
+    # where before the summary overflowed and the chain froze.
+    data = np.array(data)
+    mean = float(np.sum(data / len(data)))
+    chain = polyfast.sampler(data, samples=300, rng=np.random.RandomState(3))
+    steps = np.diff(chain)
+    moved = steps[steps != 0]
+    assert np.all(np.isfinite(chain))
+    assert len(moved) > 100
+    assert np.all(np.sign(moved) == np.sign(mean))
