@@ -474,3 +474,44 @@ def test_sampler_data_whose_sum_overflows_gives_a_moving_chain(data):
     assert np.all(np.isfinite(chain))
     assert len(moved) > 100
     assert np.all(np.sign(moved) == np.sign(mean))
+
+
+@pytest.mark.parametrize("proxy", [False, True])
+def test_python_drawing_mid_chain_never_reuses_a_draw(proxy):
+    # A signal handler at a poll, or the tie-breaker, may draw from the very
+    # RandomState the chain draws from (its lock is re-entrant).  Here the
+    # tie-breaker is asked at every step and draws a Gaussian each time: none
+    # of its draws may be one the chain already used, the cached Gaussian of
+    # the primed state in particular.
+    import types
+
+    from polyfast import _core
+
+    rs = np.random.RandomState(5)
+    rs.standard_normal()  # leaves a cached Gaussian: the chain's first z
+    cached = rs.get_state()[4]
+    drawn = []
+
+    def tie(mu_current, mu_proposal, u):
+        drawn.append(rs.standard_normal())
+        return None  # undecided: the chain keeps its own decision
+
+    data = np.random.default_rng(2).normal(size=5)
+    chain = _core._sampler(data, 40, 0.5, 0.5, 0.0, 1.0, rs, True,
+                           types.SimpleNamespace() if proxy else None, tie, 1e300)
+    assert len(drawn) == 40 and len(np.unique(chain)) > 1
+    assert cached not in drawn
+    assert len(set(drawn)) == len(drawn)
+    # The stream afterwards continues past every draw: the chain used 40
+    # Gaussians and 40 uniforms, the tie-breaker 40 Gaussians, from the
+    # primed state; replayed in the chain's order (its first block of 40
+    # steps drawn ahead, then the tie-breaker's 40 draws).
+    replay = np.random.RandomState(5)
+    replay.standard_normal()
+    for _ in range(40):
+        replay.standard_normal()
+        replay.random_sample()
+    expected = [replay.standard_normal() for _ in range(40)]
+    np.testing.assert_array_equal(drawn, expected)
+    assert replay.get_state()[2:] == rs.get_state()[2:]
+    np.testing.assert_array_equal(replay.get_state()[1], rs.get_state()[1])
