@@ -104,8 +104,11 @@ static int select_simd_level(void)
         return 0;
     pf_simd_level wanted;
     if (pf_simd_level_from_name(forced, &wanted) < 0) {
+#define PF_QUOTED_LEVEL(level) " '" #level "',"
         PyErr_Format(PyExc_ValueError,
-                     "POLYFAST_SIMD must be 'scalar', 'avx2' or 'avx512', got '%.50s'", forced);
+                     "POLYFAST_SIMD must be one of" PF_FOR_EACH_SIMD_LEVEL(PF_QUOTED_LEVEL)
+                     " got '%.50s'", forced);
+#undef PF_QUOTED_LEVEL
         return -1;
     }
     if (wanted > best) {
