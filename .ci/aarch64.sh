@@ -12,11 +12,13 @@
 #           kernels bit for bit against scalar); the clang core's pool_test
 #           and 10 s of its fuzz driver.
 #   Python  a subset of the suite with the emulated CPython, at the neon level
-#           and with POLYFAST_SIMD=scalar (ARM_TESTS_NEON, ARM_TESTS_SCALAR
-#           below).  The whole suite passes emulated but takes ~30 min at one
-#           level; the subset keeps the files whose subject is the kernels and
-#           the runtime, minus their hypothesis sweeps (-m "not slow" is not
-#           available, so -k deselects them) at the scalar level.
+#           and with POLYFAST_SIMD=scalar (ARM_TESTS_NEON, ARM_DESELECT,
+#           ARM_TESTS_SCALAR below).  The whole suite passes emulated but takes
+#           ~30 min at one level; the subset keeps the files whose subject is
+#           the kernels and the runtime: at neon poly8 (minus three big-array
+#           layout tests), polyval, mandelbrot, bumps, mcmc, runtime (which
+#           also compares the bits of both levels in subprocesses); at scalar
+#           polyval, mandelbrot, bumps.
 # Cost: ~9 min (packages ~1 min, build ~1 min, C ~1 min, Python ~6 min).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,6 +29,11 @@ seconds="${FUZZ_SECONDS:-30}"
 ARM_TESTS_NEON=(test_poly8.py test_polyval.py test_mandelbrot.py test_bumps.py test_mcmc.py
                 test_runtime.py)
 ARM_TESTS_SCALAR=(test_polyval.py test_mandelbrot.py test_bumps.py)
+# Left out at neon: test_poly8's big-array tests of memory layout and chunking
+# (strided and overlapping operands, outputs past the cache: ~2 min emulated),
+# whose code paths are the same at every level and which the native suite runs;
+# the fuzz driver above covers the NEON kernels' strides and offsets.
+ARM_DESELECT="not test_non_contiguous_layouts and not test_output_larger_than_cache and not test_overlapping_shift_threaded"
 
 export DEBIAN_FRONTEND=noninteractive
 if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v qemu-aarch64 > /dev/null \
@@ -133,7 +140,8 @@ test "$("$work/python-aarch64" -P -c "import polyfast; print(polyfast.get_simd_l
 test "$(POLYFAST_SIMD=scalar "$work/python-aarch64" -P -c \
         "import polyfast; print(polyfast.get_simd_level())")" = scalar
 echo "::: aarch64 tests at the neon level: ${ARM_TESTS_NEON[*]}"
-"$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x "${ARM_TESTS_NEON[@]/#/tests/}"
+"$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x -k "$ARM_DESELECT" \
+    "${ARM_TESTS_NEON[@]/#/tests/}"
 echo "::: aarch64 tests at the scalar level: ${ARM_TESTS_SCALAR[*]}"
 POLYFAST_SIMD=scalar "$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x \
     "${ARM_TESTS_SCALAR[@]/#/tests/}"
