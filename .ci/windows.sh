@@ -13,8 +13,9 @@
 #                 SIMD level the CPU has against the references.
 # The Python extension itself is not built or run here: that needs a Windows
 # CPython and NumPy (the release build uses clang-cl on Windows; README).
-# Cost: ~1.5 min once the packages are installed (apt: ~3 min on a fresh
-# machine; wine's first start ~15 s).
+# Cost: ~50 s measured once the packages are installed (wine's first start
+# ~15 s, 30 s of fuzzing), plus apt-get of mingw-w64 and wine on a fresh
+# machine (a few minutes).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="${POLYFAST_CI_TMP:-$(mktemp -d)}/windows"
