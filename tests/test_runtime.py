@@ -23,8 +23,8 @@ from numpy.polynomial import polynomial as P
 
 import polyfast
 from reference import f_numpy
+from simd_levels import FOREIGN_LEVELS, SIMD_LEVELS
 
-SIMD_LEVELS = ("scalar", "avx2", "avx512")
 UFUNCS = {"poly8": polyfast.poly8, "polyval": polyfast.polyval}
 
 POLY8_MIN_PARALLEL = 32768
@@ -350,7 +350,7 @@ def test_empty_simd_env_means_default(run_python):
     assert proc.stdout.strip() == polyfast.get_cpu_simd_level()
 
 
-@pytest.mark.parametrize("value", ["sse9", "avx-512", "fast"])
+@pytest.mark.parametrize("value", ["sse9", "avx-512", "fast", *FOREIGN_LEVELS])
 def test_unknown_simd_level_warns_and_uses_the_best(run_python, value):
     code = """
         import warnings

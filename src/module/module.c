@@ -131,11 +131,14 @@ static int select_simd_level(void)
     if (forced == NULL)
         return 0;
     pf_simd_level wanted;
-    if (pf_simd_level_from_name(forced, &wanted) < 0)
+    if (pf_simd_level_from_name(forced, &wanted) < 0) {
+#define PF_QUOTED_LEVEL(level) " '" #level "'"
         return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                                "POLYFAST_SIMD='%s' is not 'scalar', 'avx2' or 'avx512'; "
-                                "using '%s', the best this CPU supports",
+                                "POLYFAST_SIMD='%s' is not one of" PF_FOR_EACH_SIMD_LEVEL(
+                                    PF_QUOTED_LEVEL) "; using '%s', the best this CPU supports",
                                 forced, pf_simd_level_name(best));
+#undef PF_QUOTED_LEVEL
+    }
     if (wanted > best)
         return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
                                 "POLYFAST_SIMD=%s: this CPU supports at most '%s'; using '%s'",
