@@ -324,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, line in timing.engine_versions().items():
         print(f"- {name}: {line}")
     print(f"- {load.note()}")
-    fallbacks = {c.name: c.baseline_fallback() for c in cases if c.baseline_fallback()}
+    fallbacks = {c.name: why for c in cases if (why := c.baseline_fallback())}
     for case in cases:
         line = f"- case {case.name}: {case.title}; baseline: {baseline_of(case, results)}"
         if case.name in fallbacks:
