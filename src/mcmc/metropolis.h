@@ -31,6 +31,8 @@
 
 #include <numpy/random/bitgen.h>
 
+#include "mcmc/mt19937_stream.h"
+
 typedef struct {
     intptr_t n;
     double center; /* mean(data), computed without overflow */
@@ -89,9 +91,13 @@ typedef struct {
     bitgen_t *bitgen;
     int has_gauss;
     double gauss;
+    pf_mt_stream *mt; /* for the _mt pair below */
 } pf_legacy_gauss_state;
 
 double pf_legacy_gauss(void *state);   /* state: pf_legacy_gauss_state */
 double pf_legacy_uniform(void *state); /* next_double of its bitgen */
+/* The same, the doubles from state->mt (an MT19937 read directly). */
+double pf_legacy_gauss_mt(void *state);
+double pf_legacy_uniform_mt(void *state);
 
 #endif
