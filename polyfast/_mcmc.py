@@ -164,6 +164,8 @@ def _check_direct_mt():
 def _as_finite_float(value, name):
     if type(value) is float and math.isfinite(value):  # the common case, fast
         return value
+    if type(value) is int and -2**53 <= value <= 2**53:  # the defaults, fast and exact
+        return float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(
             f"sampler() argument '{name}' must be a real number, not {type(value).__name__}")
@@ -290,8 +292,8 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     mu_prior_mu = _as_finite_float(mu_prior_mu, "mu_prior_mu")
     mu_prior_sd = _as_positive_float(mu_prior_sd, "mu_prior_sd")
 
-    if not (type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
-            and data.flags.aligned):
+    flat = type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
+    if not (flat and data.flags.aligned):
         data = _as_data(data)
 
     if rng is None:
@@ -314,5 +316,5 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     # The tie-breaker sees the data as given (the notebook's product runs over
     # it as NumPy iterates it); the chain needs only the flat values.
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
-    return _sampler(data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
+    return _sampler(data if flat else data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
                     rng, legacy, proxy, tie, _TIE_MARGIN, direct)

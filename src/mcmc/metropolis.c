@@ -5,6 +5,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "mcmc/mcmc_levels.h"
+#include "runtime/cpu_features.h"
+
+/* log(u) is first taken to within this (pf_fast_log, mcmc_block.h) */
+#define PF_FAST_LOG_ERR 1e-7
+
 /* log(sqrt(2*pi)) */
 #define PF_LOG_SQRT_2PI 0.91893853320467274178
 
@@ -56,36 +62,6 @@ int pf_mh_stats_compute(const char *data, intptr_t n, intptr_t stride,
     st->t1 = (t1 + comp) / half;
     st->t2 = t2 / (half * half); /* inf for such data: the tie margin is then off */
     return 0;
-}
-
-/* log(u) to within PF_FAST_LOG_ERR, for u >= DBL_MIN (the caller handles
- * the others): the exponent, and 2*atanh(t) = log(m) for the mantissa m in
- * [sqrt(1/2), sqrt(2)), t = (m - 1)/(m + 1), |t| <= 0.1716, by its series to
- * t**7 (truncation < 2 t**9 / 9 / (1 - t**2) < 3.2e-8).  A step whose
- * decision is that close uses the exact log; the others need not wait for
- * it.  Only integer adds, shifts, masks and double arithmetic, no branch or
- * select, so that a loop of it vectorises with SSE2 or NEON alone. */
-#define PF_FAST_LOG_ERR 1e-7
-static inline double fast_log(double u)
-{
-    uint64_t bits;
-    memcpy(&bits, &u, sizeof bits);
-    const uint64_t frac = bits & 0x000fffffffffffffULL;
-    /* 1 if the mantissa is above sqrt(2) (frac > that of 0x3ff6a09e667f3bcd,
-     * sqrt(2) rounded up), by a carry into bit 52: then m is halved and e is
-     * one more, so that m lies in [sqrt(1/2), sqrt(2)) */
-    const uint64_t up = (frac + (0x0010000000000000ULL - 0x6a09e667f3bcdULL - 1)) >> 52;
-    /* the unbiased exponent as a double: (2**52 + biased e) - (2**52 + 1023) */
-    const uint64_t ebits = ((bits >> 52) + up) | 0x4330000000000000ULL;
-    const uint64_t mbits = frac | ((0x3ffULL - up) << 52);
-    double e, m;
-    memcpy(&e, &ebits, sizeof e);
-    memcpy(&m, &mbits, sizeof m);
-    e -= 4503599627370496.0 + 1023.0;
-    const double t = (m - 1.0) / (m + 1.0);
-    const double t2 = t * t;
-    const double series = 2.0 * t * (1.0 + t2 * (1.0 / 3 + t2 * (1.0 / 5 + t2 * (1.0 / 7))));
-    return e * 0.69314718055994530942 + series;
 }
 
 /* a if take else b, without a branch: acceptance is a coin flip the branch
@@ -187,6 +163,11 @@ static int chain(const pf_mh_stats *st, const pf_mh_params *p, fill_fn fill,
     const double h0 = 2e-15 + (use_tie ? 2.0 * (tm * mag_q + te * err_q) : 0.0);
     const double h1 = use_tie ? 2.0 * te * 2.5 * r : 0.0;
 
+    const pf_mh_block_consts kc = {k, r, c, g0, g1, g2, h0, h1};
+    static const pf_mh_prepare_fn prepares[PF_SIMD_NLEVELS] = PF_LEVEL_TABLE(pf_mh_prepare);
+    pf_mh_prepare_fn prepare;
+    PF_PICK_LEVEL(prepares, pf_selected_simd_level(), prepare);
+
     double mu = p->mu_init;
     out[0] = mu;
     double d_buf[PF_MH_BLOCK], u_buf[PF_MH_BLOCK], lu_buf[PF_MH_BLOCK];
@@ -204,22 +185,8 @@ static int chain(const pf_mh_stats *st, const pf_mh_params *p, fill_fn fill,
         }
         fill(draws, m, w, d_buf, u_buf);
         /* Nothing here depends on the chain. */
-        uint64_t odd = 0; /* nonzero if a u is not in [DBL_MIN, inf) */
-        for (intptr_t j = 0; j < m; j++) {
-            const double d = d_buf[j];
-            uint64_t ubits;
-            memcpy(&ubits, &u_buf[j], sizeof ubits);
-            const uint64_t be = ubits >> 52; /* sign and biased exponent */
-            odd |= ((be + 1) >> 11) | ((be - 1) >> 63); /* >= 2047, or 0 */
-            const double pk = d * (k - r * d / 2.0), qk = r * d, lu = fast_log(u_buf[j]);
-            pk_buf[j] = pk;
-            qk_buf[j] = qk;
-            lu_buf[j] = lu;
-            bk_buf[j] = (pk - lu) + c * qk;
-            const double ad = fabs(d);
-            near0_buf[j] = g0 + 2e-15 * fabs(lu) + ad * (g1 + g2 * ad);
-            near2_buf[j] = h0 + h1 * ad;
-        }
+        const int odd = prepare(&kc, m, d_buf, u_buf, pk_buf, qk_buf, lu_buf, bk_buf, near0_buf,
+                                near2_buf);
         if (odd) { /* 0 (or a subnormal, or no number): rare, done exactly */
             for (intptr_t j = 0; j < m; j++)
                 if (!(u_buf[j] >= DBL_MIN)) {

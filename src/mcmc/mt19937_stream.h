@@ -21,7 +21,7 @@
 
 #include <numpy/random/bitgen.h>
 
-#define PF_MT_N 624
+#include "mcmc/mcmc_levels.h"
 
 /* Mirror of NumPy's mt19937_state. */
 typedef struct {
@@ -32,10 +32,13 @@ typedef struct {
 typedef struct {
     pf_mt19937_layout *state; /* NULL: forward to bitgen (fallback) */
     bitgen_t *bitgen;
+    pf_mt_twist_fn twist; /* at the selected SIMD level */
+    pf_mt_pairs_fn pairs;
     int pos; /* the next word; PF_MT_N: twist (or forward) first */
-    /* pair[i], i < PF_MT_N - 1: the double of words i and i + 1 of the
-     * current key, for i >= the position the key was taken at */
-    double pair[PF_MT_N];
+    /* pair[i / 2]: the double of words i and i + 1 of the current key, for
+     * i < PF_MT_N - 1 from the position the key was taken at, of its parity
+     * (a position moves by 2 until the key is twisted) */
+    double pair[PF_MT_N / 2];
 } pf_mt_stream;
 
 /* Starts a stream on `bitgen`: direct if `direct` and the position it holds
@@ -56,7 +59,7 @@ double pf_mt_stream_next_double_slow(pf_mt_stream *m, int *pos);
 static inline double pf_mt_next_double(pf_mt_stream *m, int *pos)
 {
     if (*pos < PF_MT_N - 1) {
-        const double x = m->pair[*pos];
+        const double x = m->pair[*pos >> 1];
         *pos += 2;
         return x;
     }
