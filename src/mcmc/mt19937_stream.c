@@ -38,19 +38,19 @@ void pf_mt_stream_sync(pf_mt_stream *m, int pos)
         m->state->pos = pos;
 }
 
-double pf_mt_stream_next_double_slow(pf_mt_stream *m, int *pos)
+double pf_mt_stream_next_double_slow(pf_mt_stream *m)
 {
     if (m->state == NULL)
         return m->bitgen->next_double(m->bitgen->state);
-    if (*pos == PF_MT_N - 1) { /* the last word, then the first of the next key */
+    if (m->pos == PF_MT_N - 1) { /* the last word, then the first of the next key */
         const uint32_t a = pf_mt_temper(m->state->key[PF_MT_N - 1]);
         m->twist(m->state->key);
         m->pairs(m->state->key, m->pair, 1);
-        *pos = 1;
+        m->pos = 1;
         return pf_mt_word_pair(a, pf_mt_temper(m->state->key[0]));
     }
     m->twist(m->state->key);
     m->pairs(m->state->key, m->pair, 0);
-    *pos = 2;
+    m->pos = 2;
     return m->pair[0];
 }

@@ -50,9 +50,9 @@ void pf_mt_stream_sync(pf_mt_stream *m, int pos);
 /* Takes the generator's key and position again (after other code may have
  * drawn from it); returns the position. */
 int pf_mt_stream_reload(pf_mt_stream *m);
-/* The double at *pos when it is not in pair[]: across a twist, or
- * forwarded. */
-double pf_mt_stream_next_double_slow(pf_mt_stream *m, int *pos);
+/* The double at m->pos when it is not in pair[]: across a twist, or
+ * forwarded; advances m->pos. */
+double pf_mt_stream_next_double_slow(pf_mt_stream *m);
 
 /* NumPy's next_double; *pos is the caller's copy of the position (a local
  * the compiler can keep in a register), written back by pf_mt_stream_sync. */
@@ -63,7 +63,12 @@ static inline double pf_mt_next_double(pf_mt_stream *m, int *pos)
         *pos += 2;
         return x;
     }
-    return pf_mt_stream_next_double_slow(m, pos);
+    /* through m->pos: the caller's copy's address never escapes, so it
+     * stays in a register (not a store and a load per draw) */
+    m->pos = *pos;
+    const double x = pf_mt_stream_next_double_slow(m);
+    *pos = m->pos;
+    return x;
 }
 
 #endif
