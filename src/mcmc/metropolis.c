@@ -119,8 +119,8 @@ static int chain(const pf_mh_stats *st, const pf_mh_params *p, fill_fn fill,
      * k = t1 + (m0 - c)/s**2 and r = n + 1/s**2 (the likelihood and the
      * prior terms of metropolis.h, gathered), = pk - nu * qk with
      * pk = d * (k - r*d/2) and qk = r * d known before the chain reaches the
-     * step.  The chain's critical path is then nu, one product, one
-     * difference, the comparison and the select. */
+     * step.  The fast decision below, mu * qk < bk, leaves one product, the
+     * comparison and the select on the chain's critical path. */
     const double k = t1 + (m0 - c) * inv_s2;
     const double r = n + inv_s2;
     const double k_abs = fabs(t1) + fabs(m0 - c) * inv_s2;

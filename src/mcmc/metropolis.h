@@ -22,7 +22,10 @@
  *
  * Random numbers come through function pointers, so this file needs neither
  * Python nor NumPy; pf_legacy_gauss below reproduces NumPy's legacy
- * RandomState.normal on any bitgen_t.
+ * RandomState.normal on any bitgen_t, pf_legacy_gauss_mt the same from an
+ * MT19937 state read directly (mt19937_stream.h).  The loops of a block that
+ * do not depend on the chain are compiled at every SIMD level
+ * (mcmc_levels.h).
  */
 #ifndef POLYFAST_METROPOLIS_H
 #define POLYFAST_METROPOLIS_H

@@ -3,7 +3,6 @@
 
 #include "runtime/cpu_features.h"
 
-
 int pf_mt_stream_reload(pf_mt_stream *m)
 {
     if (m->state != NULL) {

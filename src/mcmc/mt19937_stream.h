@@ -7,12 +7,17 @@
  * word) is private to NumPy.  The glue uses this stream only after
  * polyfast/_mcmc.py has checked once per process, on MT19937 generators of
  * its own, that it draws what the bitgen_t function pointers draw and leaves
- * the same key and position; otherwise, or for a position out of range, the
- * stream forwards every word to bitgen_t's next_uint32.
+ * the same key and position (and the glue takes the exact MT19937 type only:
+ * a subclass could keep its state elsewhere); a position out of range (one
+ * NumPy never leaves) makes the stream forward every draw to bitgen_t's
+ * next_double.
  *
  * The twist and the tempering are the published Mersenne Twister algorithm
- * (Matsumoto and Nishimura, 1998); a double is NumPy's: 27 + 26 bits of two
- * consecutive words, (a * 2**26 + b) / 2**53.
+ * (Matsumoto and Nishimura, 1998), in mcmc_block.h at every SIMD level; a
+ * double is NumPy's: 27 + 26 bits of two consecutive words,
+ * (a * 2**26 + b) / 2**53.  After each twist the stream makes, in one
+ * vectorised pass, the doubles a position can still draw from that key
+ * (pair[]): a draw is then one load.
  */
 #ifndef POLYFAST_MT19937_STREAM_H
 #define POLYFAST_MT19937_STREAM_H

@@ -15,6 +15,12 @@
  * always restored.  polyfast/_mcmc.py checks once per process that this gives
  * the same result as the plain get_state()/set_state() round trip (proxy =
  * None), which it uses otherwise.
+ *
+ * With `direct_mt` (set by polyfast/_mcmc.py once its own check has passed)
+ * and NumPy's MT19937 itself as the bit generator, the chain reads the
+ * MT19937 state directly (mt19937_stream.h); lend_gauss and take_back_gauss,
+ * which run around every piece of Python code, also hand the position over
+ * and take the state back.
  */
 #include "module/numpy_api.h"
 
