@@ -112,12 +112,13 @@ def _check_fast_legacy_state():
 # near the 624-word boundaries, a state set by set_state, with and without a
 # cached Gaussian, and long enough to twist several times.
 _direct_mt = None
+_direct_mt_lock = threading.Lock()  # not _fast_legacy_lock: the check takes that one
 
 
 def _use_direct_mt():
     global _direct_mt
     if _direct_mt is None:
-        with _fast_legacy_lock:
+        with _direct_mt_lock:
             if _direct_mt is None:
                 _direct_mt = _check_direct_mt()
     return _direct_mt

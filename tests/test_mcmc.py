@@ -540,9 +540,14 @@ def _chain(rs, data, samples, direct, tie=None, margin=0.0, proxy=True, **kw):
                                    direct)
 
 
-def test_direct_mt_is_in_use_here():
+def test_direct_mt_is_in_use_here(monkeypatch):
     assert polyfast._mcmc._check_direct_mt()
+    # both once-per-process checks still to run, the direct one asked first
+    # (its check asks the other: separate locks)
+    monkeypatch.setattr(polyfast._mcmc, "_fast_legacy_state", None)
+    monkeypatch.setattr(polyfast._mcmc, "_direct_mt", None)
     assert polyfast._mcmc._use_direct_mt()
+    assert polyfast._mcmc._fast_legacy_state is True
 
 
 @pytest.mark.parametrize("pos", [0, 1, 2, 300, 619, 620, 621, 622, 623, 624])
