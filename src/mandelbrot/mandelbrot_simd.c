@@ -12,6 +12,8 @@
  *                   vector whose sign bit is set (64- and 32-bit lanes)
  *   PF_MB_UNORD_64(a, b), PF_MB_UNORD_32(a, b)   bitmask of the lanes where
  *                   a or b is NaN (double and float vectors)
+ *   PF_MB_SQRT_64(v), PF_MB_SQRT_32(v)   correctly rounded square root
+ *                   (double and float vectors; only the trap's set-up uses it)
  *
  * Scheme.  Each of the PF_MB_GROUPS vectors holds PF_VBYTES/sizeof(T)
  * consecutive points (two vector loads and a shuffle when the input is
@@ -50,6 +52,8 @@
 #define PF_MB_BITS_32(v) _mm512_movepi32_mask((__m512i)(v))
 #define PF_MB_UNORD_64(a, b) _mm512_cmp_pd_mask((__m512d)(a), (__m512d)(b), _CMP_UNORD_Q)
 #define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
+#define PF_MB_SQRT_64(v) ((PF_MB_V)_mm512_sqrt_pd((__m512d)(v)))
+#define PF_MB_SQRT_32(v) ((PF_MB_V)_mm512_sqrt_ps((__m512)(v)))
 #else
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -57,6 +61,8 @@
 #define PF_MB_BITS_32(v) _mm256_movemask_ps((__m256)(v))
 #define PF_MB_UNORD_64(a, b) _mm256_movemask_pd(_mm256_cmp_pd((__m256d)(a), (__m256d)(b), _CMP_UNORD_Q))
 #define PF_MB_UNORD_32(a, b) _mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), (__m256)(b), _CMP_UNORD_Q))
+#define PF_MB_SQRT_64(v) ((PF_MB_V)_mm256_sqrt_pd((__m256d)(v)))
+#define PF_MB_SQRT_32(v) ((PF_MB_V)_mm256_sqrt_ps((__m256)(v)))
 #endif
 
 #if PF_MB_GROUPS == 2
@@ -70,17 +76,20 @@
 #endif
 
 /* Where the points come from and the counts go; `next` is the first point
- * not yet handed to a lane. */
+ * not yet handed to a lane.  Each count is stored as max(count - shift, 0)
+ * (shift 0 for the ufunc; make_fractal's 1 or 2, mandelbrot_grid.c). */
 typedef struct {
     const char *c, *maxiter;
     char *out;
     intptr_t cs, ms, os;
     intptr_t n, next;
+    int64_t shift;
 } pf_mb_io;
 
 static inline void pf_mb_store(const pf_mb_io *io, intptr_t i, int64_t count)
 {
-    *(int64_t *)(io->out + i * io->os) = count;
+    const int64_t shifted = count - io->shift;
+    *(int64_t *)(io->out + i * io->os) = shifted > 0 ? shifted : 0;
 }
 
 static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
@@ -96,7 +105,9 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_CSUFFIX c128
 #define PF_MB_BITS PF_MB_BITS_64
 #define PF_MB_UNORD PF_MB_UNORD_64
-#define PF_MB_POINT pf_mandelbrot_point_f64
+#define PF_MB_POINT pf_mandelbrot_point_fast_f64
+#define PF_MB_SQRT PF_MB_SQRT_64
+#define PF_MB_U 0x1p-53
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -107,6 +118,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_SQRT
+#undef PF_MB_U
 
 #define PF_MB_T float
 #define PF_MB_TBYTES 4
@@ -116,7 +129,9 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_CSUFFIX c64
 #define PF_MB_BITS PF_MB_BITS_32
 #define PF_MB_UNORD PF_MB_UNORD_32
-#define PF_MB_POINT pf_mandelbrot_point_f32
+#define PF_MB_POINT pf_mandelbrot_point_fast_f32
+#define PF_MB_SQRT PF_MB_SQRT_32
+#define PF_MB_U 0x1p-24f
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -127,6 +142,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_SQRT
+#undef PF_MB_U
 
 #else /* one floating type: PF_MB_T with lane counts PF_MB_IT, ... */
 
@@ -185,9 +202,13 @@ typedef __mmask16 PF_MB_ACT;
 #define PF_MB_ACT_FROM(bits) PF_MB_FN(pf_mb_lanemask)(bits)
 #endif
 
-/* A vector's bookkeeping, touched by the hot loop only through `kend`. */
+/* A vector's bookkeeping, touched by the hot loop only through `kevent`. */
 typedef struct {
+    int64_t kevent;   /* the earlier of kend and ktrap (-1 if neither) */
     int64_t kend;     /* step at which the next lane reaches its limit, -1 if none */
+    int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none */
+    unsigned trapped; /* lanes proven never to escape: their count is maxiter */
+    unsigned shapes;  /* 1: a lane in the cardioid, 2: one in the bulb (classic tests) */
     int64_t start;    /* step at which the vector was loaded */
     intptr_t base;    /* index of lane 0's point */
     unsigned own;     /* lanes holding a point whose count is to be stored */
@@ -220,6 +241,55 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
         }
     }
     g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
+}
+
+/* kevent = the earlier of kend and ktrap, -1 when neither is pending. */
+static inline void PF_MB_FN(pf_mb_arm)(PF_MB_GROUP *g)
+{
+    const int64_t a = g->kend, b = g->ktrap;
+    g->kevent = a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
+/* Trap check at step k (z = z_{j+1}, j = k - start, not yet tested): the
+ * active lanes whose z lies in their trap leave `active`; those holding points
+ * will store maxiter. */
+static inline __attribute__((always_inline)) PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
+                                            PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
+{
+    const int64_t j = k - g->start;
+    const int64_t next = pf_mb_next_check(j);
+    g->ktrap = next < 0 || next > INT64_MAX - g->start ? -1 : g->start + next;
+    if (g->uniform && g->kend >= 0 && g->kend - k < j)
+        g->ktrap = -1; /* the next check could save fewer steps than it costs */
+    const unsigned live = PF_MB_ACT_BITS(active);
+    if (live == 0)
+        return active;
+    PF_MB_IV in = {0}, bulb = {0};
+    PF_MB_STEP_AHEAD(PF_MB_T, PF_MB_V, PF_MB_U, zr, zi, cr, ci)
+    if (g->shapes & 1u)
+        PF_MB_TRAPPED_CARDIOID(in, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi)
+    if (g->shapes & 2u)
+        PF_MB_TRAPPED_BULB(bulb, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi, cr, ci)
+    in |= bulb;
+    const unsigned caught = live & (unsigned)PF_MB_BITS(in);
+    if (caught == 0)
+        return active;
+    g->trapped |= caught & g->own;
+    return PF_MB_ACT_FROM(live & ~caught);
+}
+
+/* The lanes of `lanes` in the main cardioid or the period-2 bulb by the
+ * classic tests, which only choose the vectors worth checking (the proof is
+ * the trap's, mandelbrot.h): vectors of points outside, the deep zoom's for
+ * one, pay for this test when loaded and never see a trap check. */
+static inline int64_t PF_MB_FN(pf_mb_classic)(PF_MB_GROUP *g, PF_MB_V cr, PF_MB_V ci,
+                                              unsigned lanes, int64_t k)
+{
+    PF_MB_IV card, bulb;
+    PF_MB_CLASSIC(card, bulb, PF_MB_T, PF_MB_V, cr, ci);
+    g->shapes = ((unsigned)PF_MB_BITS(card) & lanes ? 1u : 0u) |
+                ((unsigned)PF_MB_BITS(bulb) & lanes ? 2u : 0u);
+    return g->shapes ? k + PF_MB_FIRST_CHECK : -1;
 }
 
 /* Splits PF_MB_LANES contiguous (re, im) pairs at p into two vectors. */
@@ -309,6 +379,9 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             g->own = live;
             g->start = k;
             PF_MB_FN(pf_mb_set_kend)(g, live);
+            g->ktrap = PF_MB_FN(pf_mb_classic)(g, cr, ci, live, k);
+            g->trapped = 0;
+            PF_MB_FN(pf_mb_arm)(g);
             return 1;
         }
     }
@@ -319,6 +392,9 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
     lanes->active = PF_MB_ACT_FROM(PF_MB_FULL);
     g->own = 0;
     g->kend = -1;
+    g->ktrap = -1;
+    g->kevent = -1;
+    g->trapped = 0;
     return 0;
 }
 
@@ -342,18 +418,37 @@ static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t
     return PF_MB_ACT_FROM(still);
 }
 
-/* Stores count + 1 for the lanes holding points. */
+/* Every event of vector g at step k: lanes at their limit, trap checks.
+ * Rare, so kept out of the hot loop's registers. */
+__attribute__((noinline, cold)) static PF_MB_ACT PF_MB_FN(pf_mb_event)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
+                                       PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
+{
+    if (k == g->kend)
+        active = PF_MB_FN(pf_mb_limit)(g, active, k);
+    if (k == g->ktrap)
+        active = PF_MB_FN(pf_mb_trap_check)(g, active, k, zr, zi, cr, ci);
+    PF_MB_FN(pf_mb_arm)(g);
+    return active;
+}
+
+/* Stores count + 1 for the lanes holding points, maxiter for trapped ones. */
 static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                                            const pf_mb_io *io)
 {
     const PF_MB_I64V result = __builtin_convertvector(count, PF_MB_I64V) + 1;
     if (__builtin_expect(g->own == PF_MB_FULL && io->os == (intptr_t)sizeof(int64_t), 1)) {
-        memcpy(io->out + g->base * io->os, &result, sizeof result);
-        return;
+        PF_MB_I64V shifted = result - io->shift;
+        shifted &= ~(shifted >> 63); /* max(., 0) */
+        memcpy(io->out + g->base * io->os, &shifted, sizeof shifted);
+    } else {
+        for (unsigned b = g->own & ~g->trapped; b != 0; b &= b - 1) {
+            const int l = __builtin_ctz(b);
+            pf_mb_store(io, g->base + l, result[l]);
+        }
     }
-    for (unsigned b = g->own; b != 0; b &= b - 1) {
+    for (unsigned b = g->trapped; b != 0; b &= b - 1) {
         const int l = __builtin_ctz(b);
-        pf_mb_store(io, g->base + l, result[l]);
+        pf_mb_store(io, g->base + l, g->maxiter[g->uniform ? 0 : l]);
     }
 }
 
@@ -366,8 +461,9 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         count[g] = PF_MB_COUNT(count[g], active[g]);                       \
         zr[g] = rr - ii + cr[g];                                           \
         zi[g] = ri * 2 + ci[g]; /* ri * 2 == ri + ri, both exact */        \
-        if (__builtin_expect(k == grp[g].kend, 0))                         \
-            active[g] = PF_MB_FN(pf_mb_limit)(&grp[g], active[g], k);      \
+        if (__builtin_expect(k == grp[g].kevent, 0))                       \
+            active[g] = PF_MB_FN(pf_mb_event)(&grp[g], active[g], k, zr[g], \
+                                              zi[g], cr[g], ci[g]);        \
         if (__builtin_expect(PF_MB_ACT_BITS(active[g]) == 0, 0)) {         \
             PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
             PF_MB_REFILL(g, k)                                             \
@@ -392,6 +488,9 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                 grp[g].kend = mlast > INT64_MAX - (k) ? INT64_MAX : (k) + mlast; \
                 grp[g].uniform = 1;                                        \
                 grp[g].maxiter[0] = mlast + 1;                             \
+                grp[g].ktrap = PF_MB_FN(pf_mb_classic)(&grp[g], fcr, fci, PF_MB_FULL, (k)); \
+                grp[g].trapped = 0;                                        \
+                PF_MB_FN(pf_mb_arm)(&grp[g]);                              \
                 quick = 1;                                                 \
             }                                                              \
         }                                                                  \
@@ -410,17 +509,10 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         zi[g] = zero + fci;                                                \
     }
 
-PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
+/* The counts of io's n points (the caller saves and restores the FP flags). */
+static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 {
-    (void)core_dims;
-    (void)hints;
-    pf_mb_io io = {
-        .c = args[0], .maxiter = args[1], .out = args[2],
-        .cs = steps[0], .ms = steps[1], .os = steps[2],
-        .n = n, .next = 0,
-    };
-    pf_fpflags saved;
-    pf_fpflags_save(&saved);
+    const intptr_t n = io.n;
     const PF_MB_V zero = {0}, four = zero + 4;
     const PF_MB_IV one = (PF_MB_IV){0} + 1;
     (void)one;
@@ -444,7 +536,42 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     for (int64_t k = 1; live > 0; k++) {
         PF_MB_EACH_GROUP(PF_MB_STEP)
     }
+}
+
+PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
+{
+    (void)core_dims;
+    (void)hints;
+    pf_mb_io io = {
+        .c = args[0], .maxiter = args[1], .out = args[2],
+        .cs = steps[0], .ms = steps[1], .os = steps[2],
+        .n = n, .next = 0, .shift = 0,
+    };
+    pf_fpflags saved;
+    pf_fpflags_save(&saved);
+    PF_MB_FN(pf_mb_run)(io);
     pf_fpflags_restore(&saved);
+}
+
+/* One chunk of a grid (mandelbrot_grid.c): n contiguous points c, one
+ * maxiter, counts shifted and stored with stride os. */
+void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(const void *c, intptr_t n, int64_t maxiter,
+                                                int64_t shift, char *out, intptr_t os)
+{
+    pf_mb_io io = {
+        .c = (const char *)c, .maxiter = (const char *)&maxiter, .out = out,
+        .cs = 2 * (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
+        .n = n, .next = 0, .shift = shift,
+    };
+    PF_MB_FN(pf_mb_run)(io);
+}
+
+/* mandelbrot_grid, (n),(m),()->(m,n): the grid driver with this level's chunks. */
+PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot_grid, PF_MB_SUFFIX)))
+{
+    PF_CAT(pf_mandelbrot_grid_kernel, PF_MB_SUFFIX)(args, n, core_dims, steps,
+                                                    PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX)));
+    (void)hints;
 }
 
 #undef PF_MB_ACT
