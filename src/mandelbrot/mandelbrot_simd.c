@@ -13,7 +13,9 @@
  *   PF_MB_UNORD_64(a, b), PF_MB_UNORD_32(a, b)   bitmask of the lanes where
  *                   a or b is NaN (double and float vectors)
  *   PF_MB_SQRT_64(v), PF_MB_SQRT_32(v)   correctly rounded square root
- *                   (double and float vectors; only the trap's set-up uses it)
+ *                   (double and float vectors; only the trap checks use it)
+ *   PF_MB_MAX_64(s, v), PF_MB_MAX_32(s, v)   lane-wise max(s, v), giving v
+ *                   when either is NaN (the deferred escape test)
  *
  * Scheme.  Each of the PF_MB_GROUPS vectors holds PF_VBYTES/sizeof(T)
  * consecutive points (two vector loads and a shuffle when the input is
@@ -54,6 +56,8 @@
 #define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
 #define PF_MB_SQRT_64(v) ((PF_MB_V)_mm512_sqrt_pd((__m512d)(v)))
 #define PF_MB_SQRT_32(v) ((PF_MB_V)_mm512_sqrt_ps((__m512)(v)))
+#define PF_MB_MAX_64(s, v) ((PF_MB_V)_mm512_max_pd((__m512d)(s), (__m512d)(v)))
+#define PF_MB_MAX_32(s, v) ((PF_MB_V)_mm512_max_ps((__m512)(s), (__m512)(v)))
 #else
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -63,6 +67,8 @@
 #define PF_MB_UNORD_32(a, b) _mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), (__m256)(b), _CMP_UNORD_Q))
 #define PF_MB_SQRT_64(v) ((PF_MB_V)_mm256_sqrt_pd((__m256d)(v)))
 #define PF_MB_SQRT_32(v) ((PF_MB_V)_mm256_sqrt_ps((__m256)(v)))
+#define PF_MB_MAX_64(s, v) ((PF_MB_V)_mm256_max_pd((__m256d)(s), (__m256d)(v)))
+#define PF_MB_MAX_32(s, v) ((PF_MB_V)_mm256_max_ps((__m256)(s), (__m256)(v)))
 #endif
 
 #if PF_MB_GROUPS == 2
@@ -107,6 +113,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_UNORD PF_MB_UNORD_64
 #define PF_MB_POINT pf_mandelbrot_point_fast_f64
 #define PF_MB_SQRT PF_MB_SQRT_64
+#define PF_MB_MAX PF_MB_MAX_64
 #define PF_MB_U 0x1p-53
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
@@ -119,6 +126,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
+#undef PF_MB_MAX
 #undef PF_MB_U
 
 #define PF_MB_T float
@@ -131,6 +139,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_UNORD PF_MB_UNORD_32
 #define PF_MB_POINT pf_mandelbrot_point_fast_f32
 #define PF_MB_SQRT PF_MB_SQRT_32
+#define PF_MB_MAX PF_MB_MAX_32
 #define PF_MB_U 0x1p-24f
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
@@ -143,6 +152,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
+#undef PF_MB_MAX
 #undef PF_MB_U
 
 #else /* one floating type: PF_MB_T with lane counts PF_MB_IT, ... */
@@ -194,17 +204,24 @@ typedef __mmask16 PF_MB_ACT;
 #endif
 #define PF_MB_ACT_BITS(active) ((unsigned)(active))
 #define PF_MB_ACT_FROM(bits) ((PF_MB_ACT)(bits))
+#if PF_MB_TBYTES == 8
+#define PF_MB_COUNT_N(count, active, nv)                                   \
+    (PF_MB_IV)_mm512_mask_add_epi64((__m512i)(count), (active), (__m512i)(count), (__m512i)(nv))
+#else
+#define PF_MB_COUNT_N(count, active, nv)                                   \
+    (PF_MB_IV)_mm512_mask_add_epi32((__m512i)(count), (active), (__m512i)(count), (__m512i)(nv))
+#endif
 #else
 #define PF_MB_ACT PF_MB_IV
 #define PF_MB_STILL(active, s) ((active) & (PF_MB_IV)((s) < four))
 #define PF_MB_COUNT(count, active) ((count) - (active))
 #define PF_MB_ACT_BITS(active) ((unsigned)PF_MB_BITS(active))
 #define PF_MB_ACT_FROM(bits) PF_MB_FN(pf_mb_lanemask)(bits)
+#define PF_MB_COUNT_N(count, active, nv) ((count) + ((active) & (nv)))
 #endif
 
-/* A vector's bookkeeping, touched by the hot loop only through `kevent`. */
+/* A vector's bookkeeping, touched by the hot loop only through `kend`. */
 typedef struct {
-    int64_t kevent;   /* the earlier of kend and ktrap (-1 if neither) */
     int64_t kend;     /* step at which the next lane reaches its limit, -1 if none */
     int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none */
     unsigned trapped; /* lanes proven never to escape: their count is maxiter */
@@ -243,17 +260,11 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
     g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
 }
 
-/* kevent = the earlier of kend and ktrap, -1 when neither is pending. */
-static inline void PF_MB_FN(pf_mb_arm)(PF_MB_GROUP *g)
-{
-    const int64_t a = g->kend, b = g->ktrap;
-    g->kevent = a < 0 ? b : b < 0 ? a : a < b ? a : b;
-}
-
-/* Trap check at step k (z = z_{j+1}, j = k - start, not yet tested): the
+/* Trap check after step k (z = z_{j+1}, j = k - start, not yet tested): the
  * active lanes whose z lies in their trap leave `active`; those holding points
- * will store maxiter. */
-static inline __attribute__((always_inline)) PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
+ * will store maxiter.  Run at the end of a deferred block (below), out of the
+ * hot loop; the next check comes after about twice the steps. */
+__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
                                             PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
 {
     const int64_t j = k - g->start;
@@ -381,7 +392,6 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             PF_MB_FN(pf_mb_set_kend)(g, live);
             g->ktrap = PF_MB_FN(pf_mb_classic)(g, cr, ci, live, k);
             g->trapped = 0;
-            PF_MB_FN(pf_mb_arm)(g);
             return 1;
         }
     }
@@ -393,7 +403,6 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
     g->own = 0;
     g->kend = -1;
     g->ktrap = -1;
-    g->kevent = -1;
     g->trapped = 0;
     return 0;
 }
@@ -416,19 +425,6 @@ static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t
     }
     PF_MB_FN(pf_mb_set_kend)(g, still);
     return PF_MB_ACT_FROM(still);
-}
-
-/* Every event of vector g at step k: lanes at their limit, trap checks.
- * Rare, so kept out of the hot loop's registers. */
-__attribute__((noinline, cold)) static PF_MB_ACT PF_MB_FN(pf_mb_event)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
-                                       PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
-{
-    if (k == g->kend)
-        active = PF_MB_FN(pf_mb_limit)(g, active, k);
-    if (k == g->ktrap)
-        active = PF_MB_FN(pf_mb_trap_check)(g, active, k, zr, zi, cr, ci);
-    PF_MB_FN(pf_mb_arm)(g);
-    return active;
 }
 
 /* Stores count + 1 for the lanes holding points, maxiter for trapped ones. */
@@ -461,12 +457,78 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         count[g] = PF_MB_COUNT(count[g], active[g]);                       \
         zr[g] = rr - ii + cr[g];                                           \
         zi[g] = ri * 2 + ci[g]; /* ri * 2 == ri + ri, both exact */        \
-        if (__builtin_expect(k == grp[g].kevent, 0))                       \
-            active[g] = PF_MB_FN(pf_mb_event)(&grp[g], active[g], k, zr[g], \
-                                              zi[g], cr[g], ci[g]);        \
+        if (__builtin_expect(k == grp[g].kend, 0))                         \
+            active[g] = PF_MB_FN(pf_mb_limit)(&grp[g], active[g], k);      \
         if (__builtin_expect(PF_MB_ACT_BITS(active[g]) == 0, 0)) {         \
             PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
             PF_MB_REFILL(g, k)                                             \
+        }                                                                  \
+    }
+
+/*
+ * Deferred escape test.  A block is PF_MB_DEFER steps.  A vector with no
+ * event (limit, trap check) in the block runs them without the per-step
+ * test, count and "done?" branch: it only keeps big = the largest rr + ii of
+ * its tested points (PF_MB_MAX keeps a NaN, which only an escaped orbit
+ * reaches).  If an active lane has !(big < 4), some lane escaped within the
+ * block: the vector goes back to its state at the block's start and replays
+ * the block with the plain step, which finds each count exactly where the
+ * plain iteration does.  Otherwise no active lane escaped, and every active
+ * lane's count grows by PF_MB_DEFER, as the plain steps would have made it.
+ * The points iterated and the arithmetic are the plain step's, so the bits
+ * of z, and the counts, are the same either way.
+ */
+#define PF_MB_DEFER 8
+
+#define PF_MB_BLOCK_BEGIN(g)                                               \
+    deferred[g] = grp[g].kend < 0 || grp[g].kend >= k + PF_MB_DEFER;       \
+    all_deferred &= deferred[g];                                           \
+    zr0[g] = zr[g];                                                        \
+    zi0[g] = zi[g];                                                        \
+    big[g] = zero;
+
+#define PF_MB_DEFERRED_STEP(g)                                             \
+    {                                                                      \
+        const PF_MB_V rr = zr[g] * zr[g], ii = zi[g] * zi[g];              \
+        const PF_MB_V ri = zr[g] * zi[g];                                  \
+        big[g] = PF_MB_MAX(big[g], rr + ii);                               \
+        zr[g] = rr - ii + cr[g];                                           \
+        zi[g] = ri * 2 + ci[g];                                            \
+    }
+
+#define PF_MB_BLOCK_STEP(g)                                                \
+    if (__builtin_expect(deferred[g], 1)) {                                \
+        PF_MB_DEFERRED_STEP(g)                                             \
+    } else {                                                               \
+        const int64_t k = kt;                                              \
+        PF_MB_STEP(g)                                                      \
+    }
+
+#define PF_MB_BLOCK_END(g)                                                 \
+    if (deferred[g]) {                                                     \
+        if (__builtin_expect(PF_MB_ACT_BITS(PF_MB_STILL(active[g], big[g])) == \
+                             PF_MB_ACT_BITS(active[g]), 1)) {              \
+            count[g] = PF_MB_COUNT_N(count[g], active[g], defer);          \
+            if (__builtin_expect(grp[g].ktrap >= 0 &&                      \
+                                 k + PF_MB_DEFER - 1 >= grp[g].ktrap, 0)) { \
+                const int64_t k2 = k + PF_MB_DEFER - 1;                    \
+                active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k2, zr[g], \
+                                                       zi[g], cr[g], ci[g]); \
+                if (PF_MB_ACT_BITS(active[g]) == 0) {                      \
+                    PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);        \
+                    PF_MB_REFILL(g, k2)                                    \
+                }                                                          \
+            }                                                              \
+        } else {                                                           \
+            zr[g] = zr0[g];                                                \
+            zi[g] = zi0[g];                                                \
+            for (int t = 0; t < PF_MB_DEFER; t++) {                        \
+                const int64_t k2 = k + t;                                  \
+                {                                                          \
+                    const int64_t k = k2;                                  \
+                    PF_MB_STEP(g)                                          \
+                }                                                          \
+            }                                                              \
         }                                                                  \
     }
 
@@ -490,7 +552,6 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                 grp[g].maxiter[0] = mlast + 1;                             \
                 grp[g].ktrap = PF_MB_FN(pf_mb_classic)(&grp[g], fcr, fci, PF_MB_FULL, (k)); \
                 grp[g].trapped = 0;                                        \
-                PF_MB_FN(pf_mb_arm)(&grp[g]);                              \
                 quick = 1;                                                 \
             }                                                              \
         }                                                                  \
@@ -533,8 +594,24 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    for (int64_t k = 1; live > 0; k++) {
-        PF_MB_EACH_GROUP(PF_MB_STEP)
+    const PF_MB_IV defer = (PF_MB_IV){0} + PF_MB_DEFER;
+    (void)defer;
+    PF_MB_V zr0[PF_MB_GROUPS], zi0[PF_MB_GROUPS], big[PF_MB_GROUPS];
+    int deferred[PF_MB_GROUPS];
+    for (int64_t k = 1; live > 0; k += PF_MB_DEFER) {
+        int all_deferred = 1;
+        PF_MB_EACH_GROUP(PF_MB_BLOCK_BEGIN)
+        if (__builtin_expect(all_deferred, 1)) { /* the common case, without branches */
+            for (int t = 0; t < PF_MB_DEFER; t++) {
+                PF_MB_EACH_GROUP(PF_MB_DEFERRED_STEP)
+            }
+        } else {
+            for (int t = 0; t < PF_MB_DEFER; t++) {
+                const int64_t kt = k + t;
+                PF_MB_EACH_GROUP(PF_MB_BLOCK_STEP)
+            }
+        }
+        PF_MB_EACH_GROUP(PF_MB_BLOCK_END)
     }
 }
 
@@ -577,6 +654,7 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot_grid, PF_MB_SUFFIX)))
 #undef PF_MB_ACT
 #undef PF_MB_STILL
 #undef PF_MB_COUNT
+#undef PF_MB_COUNT_N
 #undef PF_MB_ACT_BITS
 #undef PF_MB_ACT_FROM
 #undef PF_MB_LANES
