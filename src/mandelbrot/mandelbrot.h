@@ -26,7 +26,9 @@
  * period-2 bulb never escapes, but iterating it to maxiter costs maxiter
  * steps.  For such points (chosen by the classic cardioid and bulb tests,
  * which only decide where to look), every kernel checks a few times along the
- * orbit (after z_3, then at steps doubling) whether the current float z = w
+ * orbit (after about 8 steps, then each time the steps have about doubled;
+ * the vector levels check at the end of a block of deferred steps) whether
+ * the current float z = w
  * lies in a disk that the *float* step provably maps into itself; if so, no
  * later test can see rr + ii >= 4 and the count is maxiter, for every
  * maxiter: exactly what the plain iteration returns.  The check uses only w,

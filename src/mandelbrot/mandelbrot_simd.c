@@ -14,8 +14,6 @@
  *                   a or b is NaN (double and float vectors)
  *   PF_MB_SQRT_64(v), PF_MB_SQRT_32(v)   correctly rounded square root
  *                   (double and float vectors; only the trap checks use it)
- *   PF_MB_MAX_64(s, v), PF_MB_MAX_32(s, v)   lane-wise max(s, v), giving v
- *                   when either is NaN (the deferred escape test)
  *
  * Scheme.  Each of the PF_MB_GROUPS vectors holds PF_VBYTES/sizeof(T)
  * consecutive points (two vector loads and a shuffle when the input is
@@ -56,8 +54,6 @@
 #define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
 #define PF_MB_SQRT_64(v) ((PF_MB_V)_mm512_sqrt_pd((__m512d)(v)))
 #define PF_MB_SQRT_32(v) ((PF_MB_V)_mm512_sqrt_ps((__m512)(v)))
-#define PF_MB_MAX_64(s, v) ((PF_MB_V)_mm512_max_pd((__m512d)(s), (__m512d)(v)))
-#define PF_MB_MAX_32(s, v) ((PF_MB_V)_mm512_max_ps((__m512)(s), (__m512)(v)))
 #else
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -67,8 +63,6 @@
 #define PF_MB_UNORD_32(a, b) _mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), (__m256)(b), _CMP_UNORD_Q))
 #define PF_MB_SQRT_64(v) ((PF_MB_V)_mm256_sqrt_pd((__m256d)(v)))
 #define PF_MB_SQRT_32(v) ((PF_MB_V)_mm256_sqrt_ps((__m256)(v)))
-#define PF_MB_MAX_64(s, v) ((PF_MB_V)_mm256_max_pd((__m256d)(s), (__m256d)(v)))
-#define PF_MB_MAX_32(s, v) ((PF_MB_V)_mm256_max_ps((__m256)(s), (__m256)(v)))
 #endif
 
 #if PF_MB_GROUPS == 2
@@ -113,7 +107,6 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_UNORD PF_MB_UNORD_64
 #define PF_MB_POINT pf_mandelbrot_point_fast_f64
 #define PF_MB_SQRT PF_MB_SQRT_64
-#define PF_MB_MAX PF_MB_MAX_64
 #define PF_MB_U 0x1p-53
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
@@ -126,7 +119,6 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
-#undef PF_MB_MAX
 #undef PF_MB_U
 
 #define PF_MB_T float
@@ -139,7 +131,6 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_UNORD PF_MB_UNORD_32
 #define PF_MB_POINT pf_mandelbrot_point_fast_f32
 #define PF_MB_SQRT PF_MB_SQRT_32
-#define PF_MB_MAX PF_MB_MAX_32
 #define PF_MB_U 0x1p-24f
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
@@ -152,7 +143,6 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
-#undef PF_MB_MAX
 #undef PF_MB_U
 
 #else /* one floating type: PF_MB_T with lane counts PF_MB_IT, ... */
@@ -204,20 +194,12 @@ typedef __mmask16 PF_MB_ACT;
 #endif
 #define PF_MB_ACT_BITS(active) ((unsigned)(active))
 #define PF_MB_ACT_FROM(bits) ((PF_MB_ACT)(bits))
-#if PF_MB_TBYTES == 8
-#define PF_MB_COUNT_N(count, active, nv)                                   \
-    (PF_MB_IV)_mm512_mask_add_epi64((__m512i)(count), (active), (__m512i)(count), (__m512i)(nv))
-#else
-#define PF_MB_COUNT_N(count, active, nv)                                   \
-    (PF_MB_IV)_mm512_mask_add_epi32((__m512i)(count), (active), (__m512i)(count), (__m512i)(nv))
-#endif
 #else
 #define PF_MB_ACT PF_MB_IV
 #define PF_MB_STILL(active, s) ((active) & (PF_MB_IV)((s) < four))
 #define PF_MB_COUNT(count, active) ((count) - (active))
 #define PF_MB_ACT_BITS(active) ((unsigned)PF_MB_BITS(active))
 #define PF_MB_ACT_FROM(bits) PF_MB_FN(pf_mb_lanemask)(bits)
-#define PF_MB_COUNT_N(count, active, nv) ((count) + ((active) & (nv)))
 #endif
 
 /* A vector's bookkeeping, touched by the hot loop only through `kend`. */
@@ -262,8 +244,8 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
 
 /* Trap check after step k (z = z_{j+1}, j = k - start, not yet tested): the
  * active lanes whose z lies in their trap leave `active`; those holding points
- * will store maxiter.  Run at the end of a deferred block (below), out of the
- * hot loop; the next check comes after about twice the steps. */
+ * will store maxiter.  Run at the end of a block (below), out of the hot
+ * loop; the next check comes after about twice the steps. */
 __attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
                                             PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
 {
@@ -466,69 +448,24 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
     }
 
 /*
- * Deferred escape test.  A block is PF_MB_DEFER steps.  A vector with no
- * event (limit, trap check) in the block runs them without the per-step
- * test, count and "done?" branch: it only keeps big = the largest rr + ii of
- * its tested points (PF_MB_MAX keeps a NaN, which only an escaped orbit
- * reaches).  If an active lane has !(big < 4), some lane escaped within the
- * block: the vector goes back to its state at the block's start and replays
- * the block with the plain step, which finds each count exactly where the
- * plain iteration does.  Otherwise no active lane escaped, and every active
- * lane's count grows by PF_MB_DEFER, as the plain steps would have made it.
- * The points iterated and the arithmetic are the plain step's, so the bits
- * of z, and the counts, are the same either way.
+ * Steps go by blocks of PF_MB_BLOCK; at a block's end, a vector whose next
+ * trap check is due (points of the cardioid or the bulb, mandelbrot.h) has
+ * its active lanes checked, out of the hot loop; if that leaves it without
+ * active lanes it is finished and refilled there.  (A deferred escape test,
+ * the plain test only at a block's end and a replay of the block when a
+ * lane escaped, ran fewer instructions but took longer on this machine, at
+ * both levels: see benchmarks/README.md.)
  */
-#define PF_MB_DEFER 8
-
-#define PF_MB_BLOCK_BEGIN(g)                                               \
-    deferred[g] = grp[g].kend < 0 || grp[g].kend >= k + PF_MB_DEFER;       \
-    all_deferred &= deferred[g];                                           \
-    zr0[g] = zr[g];                                                        \
-    zi0[g] = zi[g];                                                        \
-    big[g] = zero;
-
-#define PF_MB_DEFERRED_STEP(g)                                             \
-    {                                                                      \
-        const PF_MB_V rr = zr[g] * zr[g], ii = zi[g] * zi[g];              \
-        const PF_MB_V ri = zr[g] * zi[g];                                  \
-        big[g] = PF_MB_MAX(big[g], rr + ii);                               \
-        zr[g] = rr - ii + cr[g];                                           \
-        zi[g] = ri * 2 + ci[g];                                            \
-    }
-
-#define PF_MB_BLOCK_STEP(g)                                                \
-    if (__builtin_expect(deferred[g], 1)) {                                \
-        PF_MB_DEFERRED_STEP(g)                                             \
-    } else {                                                               \
-        const int64_t k = kt;                                              \
-        PF_MB_STEP(g)                                                      \
-    }
+#define PF_MB_BLOCK 8
 
 #define PF_MB_BLOCK_END(g)                                                 \
-    if (deferred[g]) {                                                     \
-        if (__builtin_expect(PF_MB_ACT_BITS(PF_MB_STILL(active[g], big[g])) == \
-                             PF_MB_ACT_BITS(active[g]), 1)) {              \
-            count[g] = PF_MB_COUNT_N(count[g], active[g], defer);          \
-            if (__builtin_expect(grp[g].ktrap >= 0 &&                      \
-                                 k + PF_MB_DEFER - 1 >= grp[g].ktrap, 0)) { \
-                const int64_t k2 = k + PF_MB_DEFER - 1;                    \
-                active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k2, zr[g], \
-                                                       zi[g], cr[g], ci[g]); \
-                if (PF_MB_ACT_BITS(active[g]) == 0) {                      \
-                    PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);        \
-                    PF_MB_REFILL(g, k2)                                    \
-                }                                                          \
-            }                                                              \
-        } else {                                                           \
-            zr[g] = zr0[g];                                                \
-            zi[g] = zi0[g];                                                \
-            for (int t = 0; t < PF_MB_DEFER; t++) {                        \
-                const int64_t k2 = k + t;                                  \
-                {                                                          \
-                    const int64_t k = k2;                                  \
-                    PF_MB_STEP(g)                                          \
-                }                                                          \
-            }                                                              \
+    if (__builtin_expect(grp[g].ktrap >= 0 && k + PF_MB_BLOCK - 1 >= grp[g].ktrap, 0)) { \
+        const int64_t k2 = k + PF_MB_BLOCK - 1;                            \
+        active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k2, zr[g], zi[g], \
+                                               cr[g], ci[g]);              \
+        if (PF_MB_ACT_BITS(active[g]) == 0) {                              \
+            PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
+            PF_MB_REFILL(g, k2)                                            \
         }                                                                  \
     }
 
@@ -594,21 +531,12 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    const PF_MB_IV defer = (PF_MB_IV){0} + PF_MB_DEFER;
-    (void)defer;
-    PF_MB_V zr0[PF_MB_GROUPS], zi0[PF_MB_GROUPS], big[PF_MB_GROUPS];
-    int deferred[PF_MB_GROUPS];
-    for (int64_t k = 1; live > 0; k += PF_MB_DEFER) {
-        int all_deferred = 1;
-        PF_MB_EACH_GROUP(PF_MB_BLOCK_BEGIN)
-        if (__builtin_expect(all_deferred, 1)) { /* the common case, without branches */
-            for (int t = 0; t < PF_MB_DEFER; t++) {
-                PF_MB_EACH_GROUP(PF_MB_DEFERRED_STEP)
-            }
-        } else {
-            for (int t = 0; t < PF_MB_DEFER; t++) {
-                const int64_t kt = k + t;
-                PF_MB_EACH_GROUP(PF_MB_BLOCK_STEP)
+    for (int64_t k = 1; live > 0; k += PF_MB_BLOCK) {
+        for (int t = 0; t < PF_MB_BLOCK; t++) {
+            const int64_t k2 = k + t;
+            {
+                const int64_t k = k2;
+                PF_MB_EACH_GROUP(PF_MB_STEP)
             }
         }
         PF_MB_EACH_GROUP(PF_MB_BLOCK_END)
@@ -654,7 +582,6 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot_grid, PF_MB_SUFFIX)))
 #undef PF_MB_ACT
 #undef PF_MB_STILL
 #undef PF_MB_COUNT
-#undef PF_MB_COUNT_N
 #undef PF_MB_ACT_BITS
 #undef PF_MB_ACT_FROM
 #undef PF_MB_LANES
