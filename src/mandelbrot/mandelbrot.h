@@ -170,6 +170,12 @@ PF_DEFINE_MANDELBROT_POINT(pf_mandelbrot_point_f32, float)
  * it needed to come close). */
 #define PF_MB_FIRST_CHECK 8
 
+/* Below this maxiter no point is checked (nor classically tested): a check
+ * costs about ten steps of its vector and comes after eight, so with a few
+ * dozen iterations a trap saves about what the tests of all vectors cost
+ * (benchmarks/README.md, make_fractal 500x500x50).  Any value is exact. */
+#define PF_MB_TRAP_MIN_MAXITER 64
+
 static inline int64_t pf_mb_next_check(int64_t j)
 {
     return j > INT64_MAX / 2 ? -1 : 2 * j;
@@ -186,7 +192,8 @@ static inline int64_t pf_mb_next_check(int64_t j)
         T zr = (T)0 + cr, zi = (T)0 + ci; /* z_1 */                        \
         int card, bulb;                                                    \
         PF_MB_CLASSIC(card, bulb, T, T, cr, ci);                           \
-        int64_t check = card || bulb ? PF_MB_FIRST_CHECK : -1;             \
+        int64_t check = (card || bulb) && maxiter >= PF_MB_TRAP_MIN_MAXITER \
+                            ? PF_MB_FIRST_CHECK : -1;                      \
         for (int64_t k = 1;; k++) {                                        \
             const T rr = zr * zr, ii = zi * zi, ri = zr * zi;              \
             if (!(rr + ii < 4))                                            \

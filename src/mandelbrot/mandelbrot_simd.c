@@ -372,7 +372,8 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             g->own = live;
             g->start = k;
             PF_MB_FN(pf_mb_set_kend)(g, live);
-            g->ktrap = PF_MB_FN(pf_mb_classic)(g, cr, ci, live, k);
+            g->ktrap = g->uniform && g->maxiter[0] < PF_MB_TRAP_MIN_MAXITER
+                           ? -1 : PF_MB_FN(pf_mb_classic)(g, cr, ci, live, k);
             g->trapped = 0;
             return 1;
         }
@@ -487,7 +488,8 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                 grp[g].kend = mlast > INT64_MAX - (k) ? INT64_MAX : (k) + mlast; \
                 grp[g].uniform = 1;                                        \
                 grp[g].maxiter[0] = mlast + 1;                             \
-                grp[g].ktrap = PF_MB_FN(pf_mb_classic)(&grp[g], fcr, fci, PF_MB_FULL, (k)); \
+                grp[g].ktrap = traps ? PF_MB_FN(pf_mb_classic)(&grp[g], fcr, fci, PF_MB_FULL, (k)) \
+                                     : -1;                                 \
                 grp[g].trapped = 0;                                        \
                 quick = 1;                                                 \
             }                                                              \
@@ -527,6 +529,7 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
     /* Only the quick refill uses it; computed only then, since m0 - 1
      * overflows (undefined behaviour) for maxiter == INT64_MIN. */
     const int64_t mlast = fast ? m0 - 1 : 0;
+    const int traps = mlast + 1 >= PF_MB_TRAP_MIN_MAXITER;
     const intptr_t last_whole = n - PF_MB_LANES;
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
