@@ -534,6 +534,12 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
+    if (fast && !traps) { /* one small maxiter for all: no trap, no blocks */
+        for (int64_t k = 1; live > 0; k++) {
+            PF_MB_EACH_GROUP(PF_MB_STEP)
+        }
+        return;
+    }
     for (int64_t k = 1; live > 0; k += PF_MB_BLOCK) {
         for (int t = 0; t < PF_MB_BLOCK; t++) {
             const int64_t k2 = k + t;
