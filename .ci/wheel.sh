@@ -2,8 +2,8 @@
 # Packaging: `python -m build` makes an sdist and, from that sdist, a wheel
 # (so the sdist is proven complete); the wheel goes into a clean venv with
 # only its [test] extra, and the test suite runs from a copy of tests/ outside
-# the source tree (the ecosystem tests skip there: their packages are not in
-# that venv).  Proves a user's `pip install polyfast-*.whl` works.
+# the source tree (the README recipe tests skip there: they read README.md).
+# Proves a user's `pip install polyfast-*.whl` works.
 # Cost: ~2.5 min (isolated build ~45 s, the suite ~90 s).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
