@@ -387,6 +387,9 @@ SIMD_SCRIPT = textwrap.dedent(
                                         np.linspace(-1.2, 1.2, 257, dtype=np.float32), 100),
         mgridzoom=polyfast.mandelbrot_grid(-0.745 + np.linspace(-1e-6, 1e-6, 48),
                                           0.113 + np.linspace(-1e-6, 1e-6, 48), 1000),
+        # one run per row (a Fortran-order out), traps on: 173 points a row
+        mgridrows=polyfast.mandelbrot_grid(np.linspace(-1.9, 0.6, 173), np.linspace(-1.1, 1.1, 97),
+                                           300, out=np.empty((97, 173), np.int64, order="F")),
     )
     np.savez({path!r}, **results)
     """
@@ -416,6 +419,8 @@ def test_every_simd_level_gives_the_same_counts(tmp_path):
     zx, zy = -0.745 + np.linspace(-1e-6, 1e-6, 48), 0.113 + np.linspace(-1e-6, 1e-6, 48)
     np.testing.assert_array_equal(scalar["mgridzoom"],
                                   ref.mandelbrot_model(zx[None, :] + 1j * zy[:, None], 1000))
+    rx, ry = np.linspace(-1.9, 0.6, 173), np.linspace(-1.1, 1.1, 97)
+    np.testing.assert_array_equal(scalar["mgridrows"], materialised(rx, ry, 300))
     for level in available[1:]:
         for key, value in scalar.items():
             np.testing.assert_array_equal(runs[level][key], value, err_msg=f"{level}: {key}")

@@ -226,13 +226,25 @@ PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f32, float, sqrtf, 0x1p
  * so c = (x[j] + (0*y[i] - 0), 0 + y[i]) (which differs from (x[j], y[i])
  * only in signed zeros, and in a NaN real part when y[i] is infinite or NaN).
  * mandelbrot_grid.c splits the rows over the thread pool; each block of rows
- * builds its points a chunk at a time in a buffer that stays in cache and
- * hands the chunk to the level's chunk function: the ufunc's own loop
- * (mandelbrot_simd.c, mandelbrot_scalar.c), which stores max(count - shift, 0)
+ * (each row, when the output's rows do not follow each other) is one run of
+ * the level's grid function: the ufunc's own loop (mandelbrot_simd.c,
+ * mandelbrot_scalar.c), which asks a feed for its points a chunk at a time,
+ * built in a buffer that stays in cache, and stores max(count - shift, 0)
  * straight into the output, so make_fractal's shift costs no second pass.
+ * The loop keeps its vectors busy across chunk ends: only the run's last
+ * points wait for the slowest lane of the others.
  */
-typedef void (*pf_mb_chunk_fn)(const void *c, intptr_t n, int64_t maxiter, int64_t shift,
-                               char *out, intptr_t os);
+typedef struct pf_mb_feed pf_mb_feed;
+struct pf_mb_feed {
+    /* Sets *c to the next points, contiguous (re, im) pairs, and returns how
+     * many: a multiple of 16 but for the last chunk, 0 when none are left.
+     * The points of the previous chunk are no longer read. */
+    intptr_t (*next)(pf_mb_feed *feed, const void **c);
+};
+
+/* The counts of the feed's points, the i-th stored at out + i*os. */
+typedef void (*pf_mb_chunk_fn)(pf_mb_feed *feed, int64_t maxiter, int64_t shift, char *out,
+                               intptr_t os);
 
 typedef struct {
     const char *x, *y;  /* x[j] at x + j*xs, y[i] at y + i*ys */
@@ -257,8 +269,8 @@ void pf_mandelbrot_grid_kernel_f32(char *const *args, intptr_t n, const intptr_t
                                    const intptr_t *steps, pf_mb_chunk_fn chunk);
 
 #define PF_MB_DECLARE_CHUNKS(level)                                        \
-    void pf_mb_chunk_c128_##level(const void *, intptr_t, int64_t, int64_t, char *, intptr_t); \
-    void pf_mb_chunk_c64_##level(const void *, intptr_t, int64_t, int64_t, char *, intptr_t);
+    void pf_mb_chunk_c128_##level(pf_mb_feed *, int64_t, int64_t, char *, intptr_t); \
+    void pf_mb_chunk_c64_##level(pf_mb_feed *, int64_t, int64_t, char *, intptr_t);
 PF_FOR_EACH_SIMD_LEVEL(PF_MB_DECLARE_CHUNKS)
 #undef PF_MB_DECLARE_CHUNKS
 

@@ -4,9 +4,9 @@
 #include "runtime/fp_flags.h"
 #include "runtime/thread_pool.h"
 
-/* Points per chunk: 32 KB of complex128, in L1/L2 while the kernel reads it;
- * long enough that a chunk's last vectors (the kernel's groups drain at its
- * end) are a small part of its work. */
+/* Points per chunk: 32 KB of complex128, in L1/L2 while the kernel reads it.
+ * A multiple of 16, the most lanes a vector has, so that only a run's last
+ * vector can be short. */
 #define PF_MB_CHUNK 2048
 
 /* Grids of fewer points run on the calling thread (the ufunc's min_parallel
@@ -19,43 +19,58 @@ typedef struct {
 } pf_mb_grid_ctx;
 
 /* Rows [r0, r1): when the output's rows follow each other (C order, int64),
- * chunks run across row ends; otherwise a chunk stays within a row. */
+ * one run of the level's loop covers them all, fed a chunk at a time across
+ * row ends; otherwise each row is a run.  The feed builds x[j] + 1j*y[i]. */
 #define PF_MB_DEFINE_GRID(T, SUFFIX)                                       \
+    typedef struct {                                                       \
+        pf_mb_feed feed;                                                   \
+        const pf_mb_grid *g;                                               \
+        intptr_t row, col, r1;                                             \
+        T buf[2 * PF_MB_CHUNK];                                            \
+    } pf_mb_feed_##SUFFIX;                                                 \
+                                                                           \
+    static intptr_t pf_mb_next_##SUFFIX(pf_mb_feed *feed_, const void **c_) \
+    {                                                                      \
+        pf_mb_feed_##SUFFIX *f = (pf_mb_feed_##SUFFIX *)feed_;             \
+        const pf_mb_grid *g = f->g;                                        \
+        intptr_t filled = 0;                                               \
+        while (filled < PF_MB_CHUNK && f->row < f->r1) {                   \
+            const T y = *(const T *)(g->y + f->row * g->ys);               \
+            const T re = (T)0 * y - (T)0, im = (T)0 + y; /* 1j*y */        \
+            intptr_t take = g->nx - f->col;                                \
+            if (take > PF_MB_CHUNK - filled)                               \
+                take = PF_MB_CHUNK - filled;                               \
+            T *c = f->buf + 2 * filled;                                    \
+            const char *x = g->x + f->col * g->xs;                         \
+            for (intptr_t j = 0; j < take; j++) {                          \
+                c[2 * j] = *(const T *)(x + j * g->xs) + re;               \
+                c[2 * j + 1] = im;                                         \
+            }                                                              \
+            filled += take;                                                \
+            f->col += take;                                                \
+            if (f->col == g->nx) {                                         \
+                f->col = 0;                                                \
+                f->row++;                                                  \
+            }                                                              \
+        }                                                                  \
+        *c_ = f->buf;                                                      \
+        return filled;                                                     \
+    }                                                                      \
+                                                                           \
     static void pf_mb_grid_rows_##SUFFIX(void *ctx_, intptr_t r0, intptr_t r1) \
     {                                                                      \
         const pf_mb_grid_ctx *ctx = ctx_;                                  \
         const pf_mb_grid *g = ctx->grid;                                   \
-        T buf[2 * PF_MB_CHUNK];                                            \
+        pf_mb_feed_##SUFFIX f;                                             \
+        f.feed.next = pf_mb_next_##SUFFIX;                                 \
+        f.g = g;                                                           \
+        f.col = 0;                                                         \
         const int across = g->ocs == (intptr_t)sizeof(int64_t) &&          \
                            g->ors == g->nx * (intptr_t)sizeof(int64_t);    \
-        intptr_t row = r0, col = 0;                                        \
-        while (row < r1) {                                                 \
-            char *out = g->out + row * g->ors + col * g->ocs;              \
-            intptr_t filled = 0;                                           \
-            while (filled < PF_MB_CHUNK && row < r1) {                     \
-                const T y = *(const T *)(g->y + row * g->ys);              \
-                const T re = (T)0 * y - (T)0, im = (T)0 + y; /* 1j*y */    \
-                intptr_t take = g->nx - col;                               \
-                if (take > PF_MB_CHUNK - filled)                           \
-                    take = PF_MB_CHUNK - filled;                           \
-                T *c = buf + 2 * filled;                                   \
-                const char *x = g->x + col * g->xs;                        \
-                for (intptr_t j = 0; j < take; j++) {                      \
-                    c[2 * j] = *(const T *)(x + j * g->xs) + re;           \
-                    c[2 * j + 1] = im;                                     \
-                }                                                          \
-                filled += take;                                            \
-                col += take;                                               \
-                if (col == g->nx) {                                        \
-                    col = 0;                                               \
-                    row++;                                                 \
-                    if (!across)                                           \
-                        break;                                             \
-                } else if (!across) {                                      \
-                    break;                                                 \
-                }                                                          \
-            }                                                              \
-            ctx->chunk(buf, filled, g->maxiter, g->shift, out, g->ocs);    \
+        for (intptr_t row = r0; row < r1; row = f.r1) {                    \
+            f.row = row;                                                   \
+            f.r1 = across ? r1 : row + 1;                                  \
+            ctx->chunk(&f.feed, g->maxiter, g->shift, g->out + row * g->ors, g->ocs); \
         }                                                                  \
     }                                                                      \
                                                                            \

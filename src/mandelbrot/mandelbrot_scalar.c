@@ -22,15 +22,19 @@
 PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_fast_f32)
 PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_fast_f64)
 
-/* Grid chunks (mandelbrot_grid.c) and the mandelbrot_grid kernels. */
+/* A grid run (mandelbrot_grid.c) and the mandelbrot_grid kernels. */
 #define PF_DEFINE_MANDELBROT_CHUNK(name, T, point)                         \
-    void name(const void *c_, intptr_t n, int64_t maxiter, int64_t shift,  \
-              char *out, intptr_t os)                                      \
+    void name(pf_mb_feed *feed, int64_t maxiter, int64_t shift, char *out, intptr_t os) \
     {                                                                      \
-        const T *c = c_;                                                   \
-        for (intptr_t i = 0; i < n; i++) {                                 \
-            const int64_t count = point(c[2 * i], c[2 * i + 1], maxiter) - shift; \
-            *(int64_t *)(out + i * os) = count > 0 ? count : 0;            \
+        const void *c_;                                                    \
+        intptr_t m;                                                        \
+        while ((m = feed->next(feed, &c_)) > 0) {                          \
+            const T *c = c_;                                               \
+            for (intptr_t i = 0; i < m; i++) {                             \
+                const int64_t count = point(c[2 * i], c[2 * i + 1], maxiter) - shift; \
+                *(int64_t *)(out + i * os) = count > 0 ? count : 0;        \
+            }                                                              \
+            out += m * os;                                                 \
         }                                                                  \
     }
 

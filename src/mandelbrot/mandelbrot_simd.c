@@ -85,15 +85,42 @@
 #endif
 
 /* Where the points come from and the counts go; `next` is the first point
- * not yet handed to a lane.  Each count is stored as max(count - shift, 0)
- * (shift 0 for the ufunc; make_fractal's 1 or 2, mandelbrot_grid.c). */
+ * not yet handed to a lane, n the number known so far.  Point i is at
+ * c + (i - cbase)*cs: a grid run (mandelbrot_grid.c) gets its points a chunk
+ * at a time from `feed`, which puts chunk after chunk in one buffer once the
+ * lanes have loaded every point before (pf_mb_more); the ufunc has them all
+ * at once (feed NULL, cbase 0).  Each count is stored as
+ * max(count - shift, 0) (shift 0 for the ufunc; make_fractal's 1 or 2). */
 typedef struct {
     const char *c, *maxiter;
     char *out;
     intptr_t cs, ms, os;
-    intptr_t n, next;
+    intptr_t n, next, cbase;
     int64_t shift;
+    pf_mb_feed *feed;
 } pf_mb_io;
+
+static inline const char *pf_mb_cptr(const pf_mb_io *io, intptr_t i)
+{
+    return io->c + (i - io->cbase) * io->cs;
+}
+
+/* The feed's next chunk, once every known point has been loaded: 0 if none. */
+static int pf_mb_more(pf_mb_io *io)
+{
+    if (io->feed == NULL)
+        return 0;
+    const void *c;
+    const intptr_t m = io->feed->next(io->feed, &c);
+    if (m <= 0) {
+        io->feed = NULL;
+        return 0;
+    }
+    io->c = (const char *)c;
+    io->cbase = io->n;
+    io->n += m;
+    return 1;
+}
 
 static inline void pf_mb_store(const pf_mb_io *io, intptr_t i, int64_t count)
 {
@@ -324,18 +351,18 @@ static inline void PF_MB_FN(pf_mb_split)(const char *p, PF_MB_V *cr, PF_MB_V *ci
 static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
                                 pf_mb_io *io, int64_t k)
 {
-    while (io->next < io->n) {
+    while (io->next < io->n || pf_mb_more(io)) {
         const intptr_t base = io->next;
         const intptr_t count = io->n - base < PF_MB_LANES ? io->n - base : PF_MB_LANES;
         io->next += count;
         PF_MB_V cr, ci;
         if (count == PF_MB_LANES && io->cs == 2 * (intptr_t)sizeof(PF_MB_T)) {
             /* Contiguous: (re, im) pairs, split by one shuffle each. */
-            PF_MB_FN(pf_mb_split)(io->c + base * io->cs, &cr, &ci);
+            PF_MB_FN(pf_mb_split)(pf_mb_cptr(io, base), &cr, &ci);
         } else {
             PF_MB_T re[PF_MB_LANES] = {0}, im[PF_MB_LANES] = {0};
             for (int l = 0; l < count; l++) {
-                const PF_MB_T *c = (const PF_MB_T *)(io->c + (base + l) * io->cs);
+                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
                 re[l] = c[0];
                 im[l] = c[1];
             }
@@ -366,7 +393,7 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             const int64_t m = g->maxiter[g->uniform ? 0 : l];
             int64_t result = m < 1 ? 0 : m;
             if (m > PF_MB_ITMAX) {
-                const PF_MB_T *c = (const PF_MB_T *)(io->c + (base + l) * io->cs);
+                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
                 result = PF_MB_POINT(c[0], c[1], m);
             }
             pf_mb_store(io, base + l, result);
@@ -490,8 +517,8 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         PF_MB_V fcr, fci;                                                  \
         PF_MB_ACT fact = all;                                              \
         int quick = 0;                                                     \
-        if (fast && io.next <= last_whole) {                               \
-            PF_MB_FN(pf_mb_split)(io.c + io.next * io.cs, &fcr, &fci);     \
+        if (fast && io.next + PF_MB_LANES <= io.n) {                       \
+            PF_MB_FN(pf_mb_split)(pf_mb_cptr(&io, io.next), &fcr, &fci);   \
             if (__builtin_expect(PF_MB_UNORD(fcr, fci) == 0, 1)) {         \
                 grp[g].base = io.next;                                     \
                 io.next += PF_MB_LANES;                                    \
@@ -542,7 +569,6 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
      * overflows (undefined behaviour) for maxiter == INT64_MIN. */
     const int64_t mlast = fast ? m0 - 1 : 0;
     const int traps = mlast + 1 >= PF_MB_TRAP_MIN_MAXITER;
-    const intptr_t last_whole = n - PF_MB_LANES;
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
@@ -571,7 +597,7 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     pf_mb_io io = {
         .c = args[0], .maxiter = args[1], .out = args[2],
         .cs = steps[0], .ms = steps[1], .os = steps[2],
-        .n = n, .next = 0, .shift = 0,
+        .n = n, .next = 0, .cbase = 0, .shift = 0, .feed = NULL,
     };
     pf_fpflags saved;
     pf_fpflags_save(&saved);
@@ -579,17 +605,18 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     pf_fpflags_restore(&saved);
 }
 
-/* One chunk of a grid (mandelbrot_grid.c): n contiguous points c, one
- * maxiter, counts shifted and stored with stride os. */
-void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(const void *c, intptr_t n, int64_t maxiter,
+/* A grid run (mandelbrot_grid.c): the feed's points, one maxiter, counts
+ * shifted and stored with stride os. */
+void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(pf_mb_feed *feed, int64_t maxiter,
                                                 int64_t shift, char *out, intptr_t os)
 {
     pf_mb_io io = {
-        .c = (const char *)c, .maxiter = (const char *)&maxiter, .out = out,
+        .c = NULL, .maxiter = (const char *)&maxiter, .out = out,
         .cs = 2 * (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
-        .n = n, .next = 0, .shift = shift,
+        .n = 0, .next = 0, .cbase = 0, .shift = shift, .feed = feed,
     };
-    PF_MB_FN(pf_mb_run)(io);
+    if (pf_mb_more(&io))
+        PF_MB_FN(pf_mb_run)(io);
 }
 
 /* mandelbrot_grid, (n),(m),()->(m,n): the grid driver with this level's chunks. */
