@@ -508,6 +508,48 @@ def test_interior_shortcut_is_exact_at_the_boundaries(tmp_path, angles, maxiter)
                 np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
 
 
+def other_component_points():
+    """Points straddling the boundaries of components other than the cardioid
+    and the period-2 bulb: a line out of the period-3 bulb's centre, one
+    across the period-4 bulb on the real axis, and the deep zoom's period-39
+    component with its surroundings."""
+    c3 = -0.12256116687665 + 0.74486176661974j
+    line3 = c3 + 1j * np.linspace(0, 0.15, 1500)
+    line4 = -1.3107 + np.linspace(-0.07, 0.07, 800)
+    deep = ref.zoom(-0.7436439 + 0.1318259j, 1e-5, 40).ravel()
+    return np.concatenate([line3, line4, deep])
+
+
+@pytest.mark.parametrize("maxiter", [1100, 4000])
+def test_cycle_trap_is_exact_near_other_components(tmp_path, maxiter):
+    # The cycle check (mandelbrot.h (f)) runs from step 512 when maxiter >=
+    # 1024: every SIMD level, complex128 and complex64, against the plain
+    # iteration, on points that never escape and points that escape late.
+    c = other_component_points()
+    expected = {"c128": ref.mandelbrot_model_compact(c, maxiter),
+                "c64": ref.mandelbrot_model_compact(c.astype(np.complex64), maxiter)}
+    for counts in expected.values():
+        assert (counts == maxiter).sum() > c.size // 5
+        assert (counts[counts < maxiter] > 512).sum() > 20
+    points = tmp_path / "points.npy"
+    np.save(points, c)
+    available = LEVELS[: LEVELS.index(polyfast.get_cpu_simd_level()) + 1]
+    for level in available:
+        path = tmp_path / f"{level}.npz"
+        env = dict(os.environ, POLYFAST_SIMD=level)
+        subprocess.run([sys.executable, "-c", boundary_script(level, maxiter, path, points)],
+                       env=env, check=True, cwd=tmp_path)
+        with np.load(path) as got:
+            for key in ("c128", "c64"):
+                np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
+    # the grid driver runs the same loop
+    x = np.linspace(-0.7436439 - 5e-6, -0.7436439 + 5e-6, 97)
+    y = np.linspace(0.1318259 - 5e-6, 0.1318259 + 5e-6, 31)
+    c = x[None, :] + 1j * y[:, None]
+    np.testing.assert_array_equal(mandelbrot_grid(x, y, maxiter),
+                                  ref.mandelbrot_model_compact(c.ravel(), maxiter).reshape(c.shape))
+
+
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
 def test_trapped_points_honour_every_maxiter(dtype):
     # Points deep inside get maxiter from a trap check, whatever maxiter is

@@ -79,6 +79,25 @@
  *     below 1 - 1e-6 or so is caught once its orbit comes close enough to
  *     the attracting cycle (float: 1 - 0.02); points nearer the boundary, and
  *     points of other components, simply iterate as before.
+ * (f) Cycles of any period (other components: the deep zoom's points that
+ *     never escape lie in one of period 39).  Let w_0 be the current float z,
+ *     w_{i+1} = F(w_i) the float orbit, r_0 > 0 and
+ *     r_{i+1} >= r_i (2|w_i| + r_i) + 2 eps.  If for some p >= 1
+ *     |w_i| + r_i <= 1.9 for i < p and |w_p - w_0| + r_p <= r_0, then F^p
+ *     maps the float points of D(w_0, r_0) into D(w_0, r_0): for z in
+ *     D(w_i, r_i), |z| <= 1.9, so |F(z) - w_{i+1}| <= |F(z) - f(z)| +
+ *     |f(z) - f(w_i)| + |f(w_i) - F(w_i)| <= eps + |z - w_i| |z + w_i| + eps
+ *     <= r_{i+1}, and after p steps |F^p(z) - w_0| <= r_p + |w_p - w_0|.
+ *     So the float orbit stays in the disks D(w_i, r_i), within |z| <= 1.9,
+ *     forever, and never escapes.  The check (PF_DEFINE_MB_CYCLE_TRAPPED)
+ *     looks for the first return of the orbit near w_0 within
+ *     PF_MB_CYCLE_P steps (no proof, only a choice of p), takes
+ *     r_0 = 4 |w_p - w_0| + a floor, and verifies the inequalities with
+ *     upper bounds: 2|w_i| as 2 sqrt(rr + ii) (1 + 8u), each r_{i+1} times
+ *     (1 + 8u) for its three roundings, |w_p - w_0|^2 times (1 + 16u),
+ *     r_0 - r_p times (1 - 4u); every comparison ordered.  It costs about
+ *     a hundred steps, so it runs only with maxiter >= 1024, first after 512
+ *     steps, then at doubling step counts.
  *
  * Floating-point flags: escaped lanes of a vector keep iterating to inf and
  * NaN until the whole vector is done, so the flags a call raises would depend
@@ -181,8 +200,64 @@ static inline int64_t pf_mb_next_check(int64_t j)
     return j > INT64_MAX / 2 ? -1 : 2 * j;
 }
 
+/* The cycle check of (f): longest period looked for, r_0's floor and the
+ * squared distance that counts as a return (double, float), the first check
+ * and the least maxiter that has one (any values are exact). */
+#define PF_MB_CYCLE_P 48
+#define PF_MB_CYCLE_FLOOR_F64 0x1p-22
+#define PF_MB_CYCLE_NEAR_F64 0x1p-30
+#define PF_MB_CYCLE_FLOOR_F32 0x1p-8f
+#define PF_MB_CYCLE_NEAR_F32 0x1p-14f
+#define PF_MB_CYCLE_FIRST 512
+#define PF_MB_CYCLE_MIN_MAXITER 1024
+
+/* Nonzero when the float orbit of w = (zr, zi) for c = (cr, ci) provably
+ * never escapes by (f); one point (the vector levels have their own). */
+#define PF_DEFINE_MB_CYCLE_TRAPPED(name, T, SQRT, U, FLOOR, NEAR)          \
+    static inline int name(T zr, T zi, T cr, T ci)                         \
+    {                                                                      \
+        const T u = (U), eps = 32 * (U);                                   \
+        T wr = zr, wi = zi, d2p = 0;                                       \
+        int p = 0;                                                         \
+        for (int i = 1; i <= PF_MB_CYCLE_P; i++) {                         \
+            const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
+            wr = rr - ii + cr;                                             \
+            wi = ri + ri + ci;                                             \
+            const T dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;    \
+            if (d2 < (NEAR)) {                                             \
+                p = i;                                                     \
+                d2p = d2;                                                  \
+                break;                                                     \
+            }                                                              \
+        }                                                                  \
+        if (p == 0)                                                        \
+            return 0;                                                      \
+        const T r0 = SQRT(d2p * (1 + 16 * u)) * 4 + (FLOOR);               \
+        T r = r0;                                                          \
+        wr = zr;                                                           \
+        wi = zi;                                                           \
+        for (int i = 1; i <= p; i++) {                                     \
+            const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
+            const T a = SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */   \
+            if (!((a * (T)0.5 + r) * (1 + 4 * u) <= (T)1.9))               \
+                return 0;                                                  \
+            r = (r * (a + r) + 2 * eps) * (1 + 8 * u);                     \
+            wr = rr - ii + cr;                                             \
+            wi = ri + ri + ci;                                             \
+        }                                                                  \
+        const T dr = wr - zr, di = wi - zi;                                \
+        const T d2 = (dr * dr + di * di) * (1 + 16 * u);                   \
+        const T t = (r0 - r) * (1 - 4 * u);                                \
+        return t > 0 && d2 <= t * t * (1 - 8 * u);                         \
+    }
+
+PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f64, double, sqrt, 0x1p-53, PF_MB_CYCLE_FLOOR_F64,
+                           PF_MB_CYCLE_NEAR_F64)
+PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f32, float, sqrtf, 0x1p-24f, PF_MB_CYCLE_FLOOR_F32,
+                           PF_MB_CYCLE_NEAR_F32)
+
 /* The reference definition with the trap: the scalar level's loop. */
-#define PF_DEFINE_MANDELBROT_POINT_FAST(name, T, SQRT, U)                     \
+#define PF_DEFINE_MANDELBROT_POINT_FAST(name, T, SQRT, U, CYCLE)                     \
     static inline int64_t name(T cr, T ci, int64_t maxiter)                \
     {                                                                      \
         if (maxiter < 2)                                                   \
@@ -194,6 +269,7 @@ static inline int64_t pf_mb_next_check(int64_t j)
         PF_MB_CLASSIC(card, bulb, T, T, cr, ci);                           \
         int64_t check = (card || bulb) && maxiter >= PF_MB_TRAP_MIN_MAXITER \
                             ? PF_MB_FIRST_CHECK : -1;                      \
+        int64_t ccheck = maxiter >= PF_MB_CYCLE_MIN_MAXITER ? PF_MB_CYCLE_FIRST : -1; \
         for (int64_t k = 1;; k++) {                                        \
             const T rr = zr * zr, ii = zi * zi, ri = zr * zi;              \
             if (!(rr + ii < 4))                                            \
@@ -213,11 +289,18 @@ static inline int64_t pf_mb_next_check(int64_t j)
                     return maxiter;                                        \
                 check = pf_mb_next_check(k);                               \
             }                                                              \
+            if (__builtin_expect(k == ccheck, 0)) { /* (f) */              \
+                if (CYCLE(zr, zi, cr, ci))                                 \
+                    return maxiter;                                        \
+                ccheck = pf_mb_next_check(k);                              \
+            }                                                              \
         }                                                                  \
     }
 
-PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f64, double, sqrt, 0x1p-53)
-PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f32, float, sqrtf, 0x1p-24f)
+PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f64, double, sqrt, 0x1p-53,
+                                pf_mb_cycle_trapped_f64)
+PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f32, float, sqrtf, 0x1p-24f,
+                                pf_mb_cycle_trapped_f32)
 
 /*
  * The whole picture: mandelbrot_grid(x, y, maxiter) -> counts[i, j] of the

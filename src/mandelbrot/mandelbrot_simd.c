@@ -144,6 +144,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_POINT pf_mandelbrot_point_fast_f64
 #define PF_MB_SQRT PF_MB_SQRT_64
 #define PF_MB_U 0x1p-53
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F64
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F64
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -156,6 +158,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
 #undef PF_MB_U
+#undef PF_MB_CYCLE_FLOOR
+#undef PF_MB_CYCLE_NEAR
 
 #define PF_MB_T float
 #define PF_MB_TBYTES 4
@@ -168,6 +172,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_POINT pf_mandelbrot_point_fast_f32
 #define PF_MB_SQRT PF_MB_SQRT_32
 #define PF_MB_U 0x1p-24f
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F32
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F32
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -180,6 +186,8 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_POINT
 #undef PF_MB_SQRT
 #undef PF_MB_U
+#undef PF_MB_CYCLE_FLOOR
+#undef PF_MB_CYCLE_NEAR
 
 #else /* one floating type: PF_MB_T with lane counts PF_MB_IT, ... */
 
@@ -240,8 +248,11 @@ typedef __mmask16 PF_MB_ACT;
 
 /* A vector's bookkeeping, touched by the hot loop only through `kend`. */
 typedef struct {
-    int64_t kend;     /* step at which the next lane reaches its limit, -1 if none */
-    int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none */
+    int64_t kend;     /* the earlier of klimit and ktrap (-1 if neither) */
+    int64_t klimit;   /* step at which the next lane reaches its limit, -1 if none */
+    int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none: */
+    int64_t kcard;    /* the next cardioid/bulb check's, -1 if none */
+    int64_t kcyc;     /* the next cycle check's, -1 if none */
     unsigned trapped; /* lanes proven never to escape: their count is maxiter */
     unsigned shapes;  /* 1: a lane in the cardioid, 2: one in the bulb (classic tests) */
     int64_t start;    /* step at which the vector was loaded */
@@ -257,12 +268,21 @@ typedef struct {
     PF_MB_ACT active;
 } PF_MB_FN(pf_mb_lanes);
 
-/* kend = start + the smallest maxiter-1 of the `live` lanes, saturated: a
+/* kend = the earlier of the next limit and the next check: the hot loop
+ * compares the step with kend alone (pf_mb_event). */
+static inline void PF_MB_FN(pf_mb_set_ktrap)(PF_MB_GROUP *g)
+{
+    g->ktrap = g->kcard < 0 ? g->kcyc : g->kcyc < 0 || g->kcard < g->kcyc ? g->kcard : g->kcyc;
+    g->kend = g->klimit < 0 ? g->ktrap : g->ktrap < 0 || g->klimit < g->ktrap ? g->klimit : g->ktrap;
+}
+
+/* klimit = start + the smallest maxiter-1 of the `live` lanes, saturated: a
  * lane whose limit lies beyond INT64_MAX steps never reaches it. */
 static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
 {
     if (live == 0) {
-        g->kend = -1;
+        g->klimit = -1;
+        PF_MB_FN(pf_mb_set_ktrap)(g);
         return;
     }
     int64_t least = INT64_MAX;
@@ -275,32 +295,105 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
                 least = last;
         }
     }
-    g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
+    g->klimit = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
+    PF_MB_FN(pf_mb_set_ktrap)(g);
 }
 
-/* Trap check after step k (z = z_{j+1}, j = k - start, not yet tested): the
- * active lanes whose z lies in their trap leave `active`; those holding points
- * will store maxiter.  Run at the end of a block (below), out of the hot
- * loop; the next check comes after about twice the steps. */
-__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
-                                            PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
+/* The lanes of `live` whose float orbit from w = (zr, zi) provably never
+ * escapes by the cycle check of mandelbrot.h (f), all lanes at once: the
+ * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p. */
+__attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_MB_V zi,
+                                                               PF_MB_V cr, PF_MB_V ci,
+                                                               unsigned live)
+{
+    const PF_MB_T u = PF_MB_U, eps = 32 * PF_MB_U;
+    const PF_MB_IV onei = (PF_MB_IV){0} + 1;
+    PF_MB_V wr = zr, wi = zi, d2p = {0};
+    PF_MB_IV p = {0}, found = {0};
+    for (int i = 1; i <= PF_MB_CYCLE_P; i++) {
+        const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        wr = rr - ii + cr;
+        wi = ri + ri + ci;
+        const PF_MB_V dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;
+        const PF_MB_IV fresh = (d2 < PF_MB_CYCLE_NEAR) & ~found;
+        p |= fresh & (onei * i);
+        d2p = (PF_MB_V)((PF_MB_IV)d2p | ((PF_MB_IV)d2 & fresh));
+        found |= fresh;
+        if (((unsigned)PF_MB_BITS(found) & live) == live)
+            break;
+    }
+    const unsigned cand = (unsigned)PF_MB_BITS(found) & live;
+    if (cand == 0)
+        return 0;
+    PF_MB_IT pl[PF_MB_LANES];
+    memcpy(pl, &p, sizeof pl);
+    int maxp = 0;
+    for (unsigned b = cand; b != 0; b &= b - 1)
+        if (pl[__builtin_ctz(b)] > maxp)
+            maxp = (int)pl[__builtin_ctz(b)];
+    const PF_MB_V r0 = PF_MB_SQRT(d2p * (1 + 16 * u)) * 4 + PF_MB_CYCLE_FLOOR;
+    PF_MB_V r = r0;
+    PF_MB_IV ok = onei - 2, hit = {0}; /* all ones, none */
+    wr = zr;
+    wi = zi;
+    for (int i = 1; i <= maxp; i++) {
+        const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        const PF_MB_V a = PF_MB_SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */
+        ok &= (a * (PF_MB_T)0.5 + r) * (1 + 4 * u) <= (PF_MB_T)1.9;
+        r = (r * (a + r) + 2 * eps) * (1 + 8 * u);
+        wr = rr - ii + cr;
+        wi = ri + ri + ci;
+        const PF_MB_V dr = wr - zr, di = wi - zi;
+        const PF_MB_V d2 = (dr * dr + di * di) * (1 + 16 * u);
+        const PF_MB_V t = (r0 - r) * (1 - 4 * u);
+        hit |= ok & (p == onei * i) & (t > 0) & (d2 <= t * t * (1 - 8 * u));
+    }
+    return (unsigned)PF_MB_BITS(hit) & cand;
+}
+
+/* The next check of a schedule after one at step k: after about twice the
+ * steps since the vector was loaded, none if that could save fewer steps
+ * than it costs. */
+static inline int64_t PF_MB_FN(pf_mb_next)(const PF_MB_GROUP *g, int64_t k)
 {
     const int64_t j = k - g->start;
     const int64_t next = pf_mb_next_check(j);
-    g->ktrap = next < 0 || next > INT64_MAX - g->start ? -1 : g->start + next;
-    if (g->uniform && g->kend >= 0 && g->kend - k < j)
-        g->ktrap = -1; /* the next check could save fewer steps than it costs */
+    if (next < 0 || next > INT64_MAX - g->start)
+        return -1;
+    if (g->uniform && g->klimit >= 0 && g->klimit - k < j)
+        return -1;
+    return g->start + next;
+}
+
+
+/* Trap checks due after step k (z = z_{j+1}, j = k - start, not yet
+ * tested): the active lanes whose z lies in a trap leave `active`; those
+ * holding points will store maxiter.  Run at the end of a block (below), out
+ * of the hot loop. */
+__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
+                                            PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
+{
     const unsigned live = PF_MB_ACT_BITS(active);
-    if (live == 0)
-        return active;
-    PF_MB_IV in = {0}, bulb = {0};
-    PF_MB_STEP_AHEAD(PF_MB_T, PF_MB_V, PF_MB_U, zr, zi, cr, ci)
-    if (g->shapes & 1u)
-        PF_MB_TRAPPED_CARDIOID(in, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi)
-    if (g->shapes & 2u)
-        PF_MB_TRAPPED_BULB(bulb, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi, cr, ci)
-    in |= bulb;
-    const unsigned caught = live & (unsigned)PF_MB_BITS(in);
+    unsigned caught = 0;
+    if (g->kcard >= 0 && k >= g->kcard) {
+        g->kcard = PF_MB_FN(pf_mb_next)(g, k);
+        if (live != 0) {
+            PF_MB_IV in = {0}, bulb = {0};
+            PF_MB_STEP_AHEAD(PF_MB_T, PF_MB_V, PF_MB_U, zr, zi, cr, ci)
+            if (g->shapes & 1u)
+                PF_MB_TRAPPED_CARDIOID(in, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi)
+            if (g->shapes & 2u)
+                PF_MB_TRAPPED_BULB(bulb, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi, cr, ci)
+            in |= bulb;
+            caught = live & (unsigned)PF_MB_BITS(in);
+        }
+    }
+    if (g->kcyc >= 0 && k >= g->kcyc) {
+        g->kcyc = PF_MB_FN(pf_mb_next)(g, k);
+        if (live & ~caught)
+            caught |= PF_MB_FN(pf_mb_cycle)(zr, zi, cr, ci, live & ~caught);
+    }
+    PF_MB_FN(pf_mb_set_ktrap)(g);
     if (caught == 0)
         return active;
     g->trapped |= caught & g->own;
@@ -319,6 +412,16 @@ static inline int64_t PF_MB_FN(pf_mb_classic)(PF_MB_GROUP *g, PF_MB_V cr, PF_MB_
     g->shapes = ((unsigned)PF_MB_BITS(card) & lanes ? 1u : 0u) |
                 ((unsigned)PF_MB_BITS(bulb) & lanes ? 2u : 0u);
     return g->shapes ? k + PF_MB_FIRST_CHECK : -1;
+}
+
+/* The checks of a vector loaded at step k: cardioid and bulb (if `card`),
+ * cycles (if `cyc`). */
+static inline void PF_MB_FN(pf_mb_schedule)(PF_MB_GROUP *g, PF_MB_V cr, PF_MB_V ci,
+                                            unsigned lanes, int64_t k, int card, int cyc)
+{
+    g->kcard = card ? PF_MB_FN(pf_mb_classic)(g, cr, ci, lanes, k) : -1;
+    g->kcyc = cyc && k <= INT64_MAX - PF_MB_CYCLE_FIRST ? k + PF_MB_CYCLE_FIRST : -1;
+    PF_MB_FN(pf_mb_set_ktrap)(g);
 }
 
 /* Splits PF_MB_LANES contiguous (re, im) pairs at p into two vectors. */
@@ -411,8 +514,9 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             g->own = live;
             g->start = k;
             PF_MB_FN(pf_mb_set_kend)(g, live);
-            g->ktrap = g->uniform && g->maxiter[0] < PF_MB_TRAP_MIN_MAXITER
-                           ? -1 : PF_MB_FN(pf_mb_classic)(g, cr, ci, live, k);
+            PF_MB_FN(pf_mb_schedule)(g, cr, ci, live, k,
+                                     !g->uniform || g->maxiter[0] >= PF_MB_TRAP_MIN_MAXITER,
+                                     !g->uniform || g->maxiter[0] >= PF_MB_CYCLE_MIN_MAXITER);
             g->trapped = 0;
             return 1;
         }
@@ -423,8 +527,8 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
     lanes->ci = (PF_MB_V){0};
     lanes->active = PF_MB_ACT_FROM(PF_MB_FULL);
     g->own = 0;
-    g->kend = -1;
-    g->ktrap = -1;
+    g->kend = g->klimit = -1;
+    g->ktrap = g->kcard = g->kcyc = -1;
     g->trapped = 0;
     return 0;
 }
@@ -434,7 +538,8 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
 static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k)
 {
     if (g->uniform) {
-        g->kend = -1;
+        g->klimit = -1;
+        PF_MB_FN(pf_mb_set_ktrap)(g);
         return PF_MB_ACT_FROM(0);
     }
     const int64_t j = k - g->start;
@@ -447,6 +552,22 @@ static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t
     }
     PF_MB_FN(pf_mb_set_kend)(g, still);
     return PF_MB_ACT_FROM(still);
+}
+
+/* Step k == kend: lanes at their limit stop, then the trap checks due run
+ * (z = z_{j+1}, not yet tested).  The hot loop's one compare covers both, so
+ * vectors without checks (the deep zoom's) pay nothing for them.  This is
+ * also where a periodic check of another kind (a stop flag, say) would go:
+ * fold its step into kend. */
+__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_event)(PF_MB_GROUP *g, PF_MB_ACT active,
+                                                                int64_t k, PF_MB_V zr, PF_MB_V zi,
+                                                                PF_MB_V cr, PF_MB_V ci)
+{
+    if (k == g->klimit)
+        active = PF_MB_FN(pf_mb_limit)(g, active, k);
+    if (g->ktrap >= 0 && k >= g->ktrap)
+        active = PF_MB_FN(pf_mb_trap_check)(g, active, k, zr, zi, cr, ci);
+    return active;
 }
 
 /* Stores count + 1 for the lanes holding points, maxiter for trapped ones. */
@@ -480,40 +601,30 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         zr[g] = rr - ii + cr[g];                                           \
         zi[g] = ri * 2 + ci[g]; /* ri * 2 == ri + ri, both exact */        \
         if (__builtin_expect(k == grp[g].kend, 0))                         \
-            active[g] = PF_MB_FN(pf_mb_limit)(&grp[g], active[g], k);      \
+            active[g] = PF_MB_FN(pf_mb_event)(&grp[g], active[g], k, zr[g], zi[g], \
+                                              cr[g], ci[g]);               \
         if (__builtin_expect(PF_MB_ACT_BITS(active[g]) == 0, 0)) {         \
             PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
             PF_MB_REFILL(g, k)                                             \
         }                                                                  \
     }
 
-/*
- * Steps go by blocks of PF_MB_BLOCK; at a block's end, a vector whose next
- * trap check is due (points of the cardioid or the bulb, mandelbrot.h) has
- * its active lanes checked, out of the hot loop; if that leaves it without
- * active lanes it is finished and refilled there.  (A deferred escape test,
- * the plain test only at a block's end and a replay of the block when a
- * lane escaped, ran fewer instructions but took longer on this machine, at
- * both levels: see benchmarks/README.md.)
- */
-#define PF_MB_BLOCK 8
+/* (A deferred escape test, the plain test only every eighth step and a
+ * replay when a lane escaped, ran fewer instructions but took longer on this
+ * machine, at both levels: see benchmarks/README.md.) */
 
-#define PF_MB_BLOCK_END(g)                                                 \
-    if (__builtin_expect(grp[g].ktrap >= 0 && k + PF_MB_BLOCK - 1 >= grp[g].ktrap, 0)) { \
-        const int64_t k2 = k + PF_MB_BLOCK - 1;                            \
-        active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k2, zr[g], zi[g], \
-                                               cr[g], ci[g]);              \
-        if (PF_MB_ACT_BITS(active[g]) == 0) {                              \
-            PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
-            PF_MB_REFILL(g, k2)                                            \
-        }                                                                  \
-    }
+/* Hides x's origin from the optimizer: the refill's and the checks'
+ * arithmetic on the step number would otherwise become induction variables
+ * updated at every step of the hot loop. */
+#define PF_MB_OPAQUE(x) __asm__("" : "+r"(x))
 
 /* Refills vector g at step k.  The common case, a whole vector of contiguous
  * points without NaN and one maxiter for all, is inline; the rest is
  * pf_mb_load's. */
-#define PF_MB_REFILL(g, k)                                                 \
+#define PF_MB_REFILL(g, kstep)                                             \
     {                                                                      \
+        int64_t kr = (kstep);                                              \
+        PF_MB_OPAQUE(kr);                                                  \
         PF_MB_V fcr, fci;                                                  \
         PF_MB_ACT fact = all;                                              \
         int quick = 0;                                                     \
@@ -523,19 +634,18 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                 grp[g].base = io.next;                                     \
                 io.next += PF_MB_LANES;                                    \
                 grp[g].own = PF_MB_FULL;                                   \
-                grp[g].start = (k);                                        \
-                grp[g].kend = mlast > INT64_MAX - (k) ? INT64_MAX : (k) + mlast; \
+                grp[g].start = kr;                                        \
+                grp[g].klimit = mlast > INT64_MAX - kr ? INT64_MAX : kr + mlast; \
                 grp[g].uniform = 1;                                        \
                 grp[g].maxiter[0] = mlast + 1;                             \
-                grp[g].ktrap = traps ? PF_MB_FN(pf_mb_classic)(&grp[g], fcr, fci, PF_MB_FULL, (k)) \
-                                     : -1;                                 \
+                PF_MB_FN(pf_mb_schedule)(&grp[g], fcr, fci, PF_MB_FULL, kr, traps, cycles); \
                 grp[g].trapped = 0;                                        \
                 quick = 1;                                                 \
             }                                                              \
         }                                                                  \
         if (!quick) {                                                      \
             PF_MB_FN(pf_mb_lanes) fresh;                                   \
-            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, (k));   \
+            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, kr);   \
             fcr = fresh.cr;                                                \
             fci = fresh.ci;                                                \
             fact = fresh.active;                                           \
@@ -559,6 +669,7 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
     PF_MB_ACT active[PF_MB_GROUPS];
     PF_MB_IV count[PF_MB_GROUPS];
     PF_MB_GROUP grp[PF_MB_GROUPS];
+    memset(grp, 0, sizeof grp);
     int live = PF_MB_GROUPS;
     const PF_MB_ACT all = PF_MB_ACT_FROM(PF_MB_FULL);
     /* The quick refill: contiguous c, one maxiter in 2 ... PF_MB_ITMAX. */
@@ -569,24 +680,12 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
      * overflows (undefined behaviour) for maxiter == INT64_MIN. */
     const int64_t mlast = fast ? m0 - 1 : 0;
     const int traps = mlast + 1 >= PF_MB_TRAP_MIN_MAXITER;
+    const int cycles = mlast + 1 >= PF_MB_CYCLE_MIN_MAXITER;
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    if (fast && !traps) { /* one small maxiter for all: no trap, no blocks */
-        for (int64_t k = 1; live > 0; k++) {
-            PF_MB_EACH_GROUP(PF_MB_STEP)
-        }
-        return;
-    }
-    for (int64_t k = 1; live > 0; k += PF_MB_BLOCK) {
-        for (int t = 0; t < PF_MB_BLOCK; t++) {
-            const int64_t k2 = k + t;
-            {
-                const int64_t k = k2;
-                PF_MB_EACH_GROUP(PF_MB_STEP)
-            }
-        }
-        PF_MB_EACH_GROUP(PF_MB_BLOCK_END)
+    for (int64_t k = 1; live > 0; k++) {
+        PF_MB_EACH_GROUP(PF_MB_STEP)
     }
 }
 
