@@ -248,8 +248,7 @@ typedef __mmask16 PF_MB_ACT;
 
 /* A vector's bookkeeping, touched by the hot loop only through `kend`. */
 typedef struct {
-    int64_t kend;     /* the earlier of klimit and ktrap (-1 if neither) */
-    int64_t klimit;   /* step at which the next lane reaches its limit, -1 if none */
+    int64_t kend;     /* step at which the next lane reaches its limit, -1 if none */
     int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none: */
     int64_t kcard;    /* the next cardioid/bulb check's, -1 if none */
     int64_t kcyc;     /* the next cycle check's, -1 if none */
@@ -268,21 +267,18 @@ typedef struct {
     PF_MB_ACT active;
 } PF_MB_FN(pf_mb_lanes);
 
-/* kend = the earlier of the next limit and the next check: the hot loop
- * compares the step with kend alone (pf_mb_event). */
+/* ktrap = the earlier of the two checks' steps. */
 static inline void PF_MB_FN(pf_mb_set_ktrap)(PF_MB_GROUP *g)
 {
     g->ktrap = g->kcard < 0 ? g->kcyc : g->kcyc < 0 || g->kcard < g->kcyc ? g->kcard : g->kcyc;
-    g->kend = g->klimit < 0 ? g->ktrap : g->ktrap < 0 || g->klimit < g->ktrap ? g->klimit : g->ktrap;
 }
 
-/* klimit = start + the smallest maxiter-1 of the `live` lanes, saturated: a
+/* kend = start + the smallest maxiter-1 of the `live` lanes, saturated: a
  * lane whose limit lies beyond INT64_MAX steps never reaches it. */
 static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
 {
     if (live == 0) {
-        g->klimit = -1;
-        PF_MB_FN(pf_mb_set_ktrap)(g);
+        g->kend = -1;
         return;
     }
     int64_t least = INT64_MAX;
@@ -295,8 +291,7 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
                 least = last;
         }
     }
-    g->klimit = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
-    PF_MB_FN(pf_mb_set_ktrap)(g);
+    g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
 }
 
 /* The lanes of `live` whose float orbit from w = (zr, zi) provably never
@@ -360,16 +355,15 @@ static inline int64_t PF_MB_FN(pf_mb_next)(const PF_MB_GROUP *g, int64_t k)
     const int64_t next = pf_mb_next_check(j);
     if (next < 0 || next > INT64_MAX - g->start)
         return -1;
-    if (g->uniform && g->klimit >= 0 && g->klimit - k < j)
+    if (g->uniform && g->kend >= 0 && g->kend - k < j)
         return -1;
     return g->start + next;
 }
 
-
 /* Trap checks due after step k (z = z_{j+1}, j = k - start, not yet
  * tested): the active lanes whose z lies in a trap leave `active`; those
- * holding points will store maxiter.  Run at the end of a block (below), out
- * of the hot loop. */
+ * holding points will store maxiter.  Run between blocks of steps (below),
+ * out of the hot loop. */
 __attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
                                             PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
 {
@@ -527,7 +521,7 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
     lanes->ci = (PF_MB_V){0};
     lanes->active = PF_MB_ACT_FROM(PF_MB_FULL);
     g->own = 0;
-    g->kend = g->klimit = -1;
+    g->kend = -1;
     g->ktrap = g->kcard = g->kcyc = -1;
     g->trapped = 0;
     return 0;
@@ -538,8 +532,7 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
 static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k)
 {
     if (g->uniform) {
-        g->klimit = -1;
-        PF_MB_FN(pf_mb_set_ktrap)(g);
+        g->kend = -1;
         return PF_MB_ACT_FROM(0);
     }
     const int64_t j = k - g->start;
@@ -552,22 +545,6 @@ static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t
     }
     PF_MB_FN(pf_mb_set_kend)(g, still);
     return PF_MB_ACT_FROM(still);
-}
-
-/* Step k == kend: lanes at their limit stop, then the trap checks due run
- * (z = z_{j+1}, not yet tested).  The hot loop's one compare covers both, so
- * vectors without checks (the deep zoom's) pay nothing for them.  This is
- * also where a periodic check of another kind (a stop flag, say) would go:
- * fold its step into kend. */
-__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_event)(PF_MB_GROUP *g, PF_MB_ACT active,
-                                                                int64_t k, PF_MB_V zr, PF_MB_V zi,
-                                                                PF_MB_V cr, PF_MB_V ci)
-{
-    if (k == g->klimit)
-        active = PF_MB_FN(pf_mb_limit)(g, active, k);
-    if (g->ktrap >= 0 && k >= g->ktrap)
-        active = PF_MB_FN(pf_mb_trap_check)(g, active, k, zr, zi, cr, ci);
-    return active;
 }
 
 /* Stores count + 1 for the lanes holding points, maxiter for trapped ones. */
@@ -591,7 +568,10 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
     }
 }
 
-/* One step of vector g: test z_j, compute z_{j+1}, count the survivors. */
+/* One step of vector g: test z_j, compute z_{j+1}, count the survivors.
+ * (A deferred escape test, the plain test only every eighth step and a
+ * replay when a lane escaped, ran fewer instructions but took longer on this
+ * machine, at both levels: see benchmarks/README.md.) */
 #define PF_MB_STEP(g)                                                      \
     {                                                                      \
         const PF_MB_V rr = zr[g] * zr[g], ii = zi[g] * zi[g];              \
@@ -601,21 +581,43 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         zr[g] = rr - ii + cr[g];                                           \
         zi[g] = ri * 2 + ci[g]; /* ri * 2 == ri + ri, both exact */        \
         if (__builtin_expect(k == grp[g].kend, 0))                         \
-            active[g] = PF_MB_FN(pf_mb_event)(&grp[g], active[g], k, zr[g], zi[g], \
-                                              cr[g], ci[g]);               \
+            active[g] = PF_MB_FN(pf_mb_limit)(&grp[g], active[g], k);      \
         if (__builtin_expect(PF_MB_ACT_BITS(active[g]) == 0, 0)) {         \
             PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
             PF_MB_REFILL(g, k)                                             \
         }                                                                  \
     }
 
-/* (A deferred escape test, the plain test only every eighth step and a
- * replay when a lane escaped, ran fewer instructions but took longer on this
- * machine, at both levels: see benchmarks/README.md.) */
+/*
+ * Trap checks (mandelbrot.h) run between blocks of PF_MB_BLOCK steps, out of
+ * the hot loop, for the vectors whose check is due; a vector left without
+ * active lanes is finished and refilled there.  knext, the earliest check of
+ * any vector, costs one compare per block, so vectors without checks (the
+ * deep zoom's) pay next to nothing.  (Checks inside the step loop, through
+ * its kend compare, ran 1.35x longer at AVX2: the calls' vector arguments
+ * cost the loop its registers.)  A periodic check of another kind (a stop
+ * flag, say) belongs here too: at a block's end, every PF_MB_BLOCK steps.
+ */
+#define PF_MB_BLOCK 8
 
-/* Hides x's origin from the optimizer: the refill's and the checks'
- * arithmetic on the step number would otherwise become induction variables
- * updated at every step of the hot loop. */
+#define PF_MB_CHECKS(g)                                                    \
+    if (grp[g].ktrap >= 0 && k >= grp[g].ktrap) {                          \
+        active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k, zr[g], zi[g], \
+                                               cr[g], ci[g]);              \
+        if (PF_MB_ACT_BITS(active[g]) == 0) {                              \
+            PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
+            PF_MB_REFILL(g, k)                                             \
+        }                                                                  \
+    }                                                                      \
+    PF_MB_NOTE_CHECK(g)
+
+#define PF_MB_NOTE_CHECK(g)                                                \
+    if (grp[g].ktrap >= 0 && grp[g].ktrap < knext)                         \
+        knext = grp[g].ktrap;
+
+/* Hides x's origin from the optimizer: the refill's arithmetic on the step
+ * number would otherwise become induction variables updated at every step of
+ * the hot loop (measured: 6 % more instructions on the deep zoom). */
 #define PF_MB_OPAQUE(x) __asm__("" : "+r"(x))
 
 /* Refills vector g at step k.  The common case, a whole vector of contiguous
@@ -634,8 +636,8 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                 grp[g].base = io.next;                                     \
                 io.next += PF_MB_LANES;                                    \
                 grp[g].own = PF_MB_FULL;                                   \
-                grp[g].start = kr;                                        \
-                grp[g].klimit = mlast > INT64_MAX - kr ? INT64_MAX : kr + mlast; \
+                grp[g].start = kr;                                         \
+                grp[g].kend = mlast > INT64_MAX - kr ? INT64_MAX : kr + mlast; \
                 grp[g].uniform = 1;                                        \
                 grp[g].maxiter[0] = mlast + 1;                             \
                 PF_MB_FN(pf_mb_schedule)(&grp[g], fcr, fci, PF_MB_FULL, kr, traps, cycles); \
@@ -645,7 +647,7 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         }                                                                  \
         if (!quick) {                                                      \
             PF_MB_FN(pf_mb_lanes) fresh;                                   \
-            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, kr);   \
+            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, kr);    \
             fcr = fresh.cr;                                                \
             fci = fresh.ci;                                                \
             fact = fresh.active;                                           \
@@ -656,6 +658,7 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         count[g] = (PF_MB_IV){0};                                          \
         zr[g] = zero + fcr; /* z_1 = (0 + cr, 0 + ci) */                   \
         zi[g] = zero + fci;                                                \
+        PF_MB_NOTE_CHECK(g)                                                \
     }
 
 /* The counts of io's n points (the caller saves and restores the FP flags). */
@@ -681,11 +684,20 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
     const int64_t mlast = fast ? m0 - 1 : 0;
     const int traps = mlast + 1 >= PF_MB_TRAP_MIN_MAXITER;
     const int cycles = mlast + 1 >= PF_MB_CYCLE_MIN_MAXITER;
+    int64_t knext = INT64_MAX; /* the earliest check due, any vector */
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    for (int64_t k = 1; live > 0; k++) {
-        PF_MB_EACH_GROUP(PF_MB_STEP)
+    for (int64_t k0 = 1; live > 0; k0 += PF_MB_BLOCK) {
+        for (int t = 0; t < PF_MB_BLOCK; t++) {
+            const int64_t k = k0 + t;
+            PF_MB_EACH_GROUP(PF_MB_STEP)
+        }
+        const int64_t k = k0 + PF_MB_BLOCK - 1;
+        if (__builtin_expect(k >= knext, 0)) {
+            knext = INT64_MAX;
+            PF_MB_EACH_GROUP(PF_MB_CHECKS)
+        }
     }
 }
 
