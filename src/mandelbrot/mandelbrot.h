@@ -27,9 +27,9 @@
  * steps.  For such points (chosen by the classic cardioid and bulb tests,
  * which only decide where to look), every kernel checks a few times along the
  * orbit (after about 8 steps, then each time the steps have about doubled;
- * the vector levels check at the end of a block of deferred steps) whether
- * the current float z = w
- * lies in a disk that the *float* step provably maps into itself; if so, no
+ * the vector levels check between blocks of 8 steps) whether the current
+ * float z = w lies in a disk that the *float* step provably maps into
+ * itself; if so, no
  * later test can see rr + ii >= 4 and the count is maxiter, for every
  * maxiter: exactly what the plain iteration returns.  The check uses only w,
  * one more float step v = F(w) and c; no square root of c's polynomial, no
