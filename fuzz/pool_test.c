@@ -195,7 +195,8 @@ static void second_caller_main(void *arg)
 static void check_concurrent_callers(int nthreads)
 {
     second_caller caller = {0, 0};
-    if (pf_thread_start(second_caller_main, &caller) != 0)
+    const pf_thread_start_args start = {second_caller_main, &caller};
+    if (pf_thread_start(NULL, &start) != 0)
         FAIL("cannot start a thread");
     while (!atomic_load(&caller.done))
         check_kernels(nthreads);

@@ -303,6 +303,10 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             if (m > PF_MB_ITMAX) {
                 const PF_MB_T *c = (const PF_MB_T *)(io->c + (base + l) * io->cs);
                 result = PF_MB_POINT(c[0], c[1], m);
+                if (result < 0) { /* interrupted: left as it was, no more points */
+                    io->next = io->n;
+                    continue;
+                }
             }
             pf_mb_store(io, base + l, result);
         }
@@ -453,6 +457,8 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
 #undef PF_MB_INIT
     for (int64_t k = 1; live > 0; k++) {
         PF_MB_EACH_GROUP(PF_MB_STEP)
+        if (__builtin_expect((k & (PF_MANDELBROT_POLL_STEPS - 1)) == 0, 0) && pf_interrupted())
+            break; /* interrupted: the points in flight are left as they were */
     }
     pf_fpflags_restore(&saved);
 }
