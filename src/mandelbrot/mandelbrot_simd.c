@@ -455,9 +455,14 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    for (int64_t k = 1; live > 0; k++) {
-        PF_MB_EACH_GROUP(PF_MB_STEP)
-        if (__builtin_expect((k & (PF_MANDELBROT_POLL_STEPS - 1)) == 0, 0) && pf_interrupted())
+    /* Rounds of PF_MANDELBROT_POLL_STEPS steps with a check between them: the
+     * call stays out of the step loop, whose vectors keep their registers. */
+    for (int64_t k = 1; live > 0;) {
+        const int64_t round_end = k + PF_MANDELBROT_POLL_STEPS;
+        for (; live > 0 && k < round_end; k++) {
+            PF_MB_EACH_GROUP(PF_MB_STEP)
+        }
+        if (live > 0 && pf_interrupted())
             break; /* interrupted: the points in flight are left as they were */
     }
     pf_fpflags_restore(&saved);

@@ -120,7 +120,7 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
     /* In order, on this thread: an in-order pass is what makes a partly
      * overlapping output correct. */
     if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout))
-        pf_serial_for(n, min_parallel, run_block, &ctx);
+        pf_serial_for(n, pf_serial_chunk(min_parallel, loop->grain), run_block, &ctx);
     else
         pf_parallel_for(n, min_parallel, loop->grain, run_block, &ctx);
     pf_py_watch_end_in_loop(&watch);

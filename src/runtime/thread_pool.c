@@ -12,10 +12,13 @@
  * handing them out stays negligible. */
 #define PF_BLOCKS_PER_THREAD 16
 
-/* The largest block, in multiples of the call's min_parallel (about the work
- * worth a thread, tens of microseconds): a huge call still checks for an
- * interruption every few milliseconds between blocks. */
-#define PF_MAX_BLOCK_FACTOR 16
+/* The largest block, and a watched serial call's chunk, in multiples of the
+ * call's min_parallel (about the work worth a thread, tens of microseconds):
+ * a huge call still checks for an interruption every few milliseconds
+ * between blocks, and a kernel that fills a pipeline of vectors
+ * (mandelbrot's) drains it rarely enough to cost under 1 %.  Kernels with
+ * long items check inside their items. */
+#define PF_CHUNK_FACTOR 64
 
 /* How long a worker keeps polling for the next job, and a caller for its
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
@@ -173,13 +176,16 @@ void pf_serial_for(intptr_t n, intptr_t chunk, pf_range_fn fn, void *ctx)
     }
 }
 
-/* A serial call's chunks: about the work from which a call goes parallel
- * (tens of microseconds), whole SIMD bodies. */
-static intptr_t serial_chunk(intptr_t min_parallel, intptr_t grain)
+intptr_t pf_serial_chunk(intptr_t min_parallel, intptr_t grain)
 {
-    const intptr_t chunk = min_parallel > grain ? min_parallel : grain;
+    if (grain < 1)
+        grain = 1;
+    if (min_parallel > INTPTR_MAX / PF_CHUNK_FACTOR / 2)
+        return INTPTR_MAX; /* one piece */
+    const intptr_t most = min_parallel * PF_CHUNK_FACTOR;
+    const intptr_t chunk = most > grain ? most : grain;
     const intptr_t align = grain < 64 ? grain : 64;
-    return (chunk + align - 1) / align * align;
+    return chunk > INTPTR_MAX - align ? INTPTR_MAX : (chunk + align - 1) / align * align;
 }
 
 void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
@@ -191,7 +197,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     if (grain < 1)
         grain = 1;
     if (nthreads <= 1 || n < min_parallel || pf_mutex_trylock(&pool.busy) != 0) {
-        pf_serial_for(n, serial_chunk(min_parallel, grain), fn, ctx);
+        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
         return;
     }
 
@@ -201,8 +207,8 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
      * bodies and cache lines stay whole; blocks of few costly items (gufunc
      * rows) are not, or a hundred long rows would make one block. */
     intptr_t block = per_block > grain ? per_block : grain;
-    const intptr_t most = min_parallel > INTPTR_MAX / PF_MAX_BLOCK_FACTOR
-                              ? INTPTR_MAX : min_parallel * PF_MAX_BLOCK_FACTOR;
+    const intptr_t most = min_parallel > INTPTR_MAX / PF_CHUNK_FACTOR
+                              ? INTPTR_MAX : min_parallel * PF_CHUNK_FACTOR;
     if (block > most && most >= grain)
         block = most;
     const intptr_t align = grain < 64 ? grain : 64;
@@ -217,7 +223,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     if (nhelpers == 0) {
         pf_mutex_unlock(&pool.lock);
         pf_mutex_unlock(&pool.busy);
-        pf_serial_for(n, serial_chunk(min_parallel, grain), fn, ctx);
+        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
         return;
     }
     pf_job *job = &pool.job;

@@ -38,6 +38,10 @@ int pf_pool_set_threads(int nthreads);
  */
 void pf_serial_for(intptr_t n, intptr_t chunk, pf_range_fn fn, void *ctx);
 
+/* The chunk pf_parallel_for uses when it runs a call serially: many times
+ * min_parallel (a few milliseconds of cheap items), whole SIMD bodies. */
+intptr_t pf_serial_chunk(intptr_t min_parallel, intptr_t grain);
+
 /*
  * Calls fn(ctx, begin, end) over [0, n).  Runs serially when n < min_parallel
  * or only one thread is configured; otherwise blocks hold at least `grain`
