@@ -412,6 +412,8 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         if (!quick) {                                                      \
             PF_MB_FN(pf_mb_lanes) fresh;                                   \
             live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, (k));   \
+            if (live == 0)                                                 \
+                goto done; /* every vector idles: nothing left to store */ \
             fcr = fresh.cr;                                                \
             fci = fresh.ci;                                                \
             fact = fresh.active;                                           \
@@ -456,15 +458,18 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
     /* Rounds of PF_MANDELBROT_POLL_STEPS steps with a check between them: the
-     * call stays out of the step loop, whose vectors keep their registers. */
-    for (int64_t k = 1; live > 0;) {
+     * call stays out of the step loop, whose vectors keep their registers, and
+     * the step loop tests k alone: the refill that leaves no vector live
+     * jumps to done. */
+    for (int64_t k = 1;;) {
         const int64_t round_end = k + PF_MANDELBROT_POLL_STEPS;
-        for (; live > 0 && k < round_end; k++) {
+        for (; k < round_end; k++) {
             PF_MB_EACH_GROUP(PF_MB_STEP)
         }
-        if (live > 0 && pf_interrupted())
+        if (pf_interrupted())
             break; /* interrupted: the points in flight are left as they were */
     }
+done:
     pf_fpflags_restore(&saved);
 }
 
