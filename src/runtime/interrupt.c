@@ -1,20 +1,35 @@
 #include "runtime/interrupt.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "runtime/threads.h"
 
-/* The watch of each calling thread, in a thread key (runtime/threads.h: never
- * _Thread_local, which would make every worker allocate).  Workers have none:
- * they work for the pool's current job, whose stop flag is shared_flag. */
-static pf_tls_key watch_key;
+/*
+ * Each calling thread has a slot holding its current watch, found through a
+ * thread key (runtime/threads.h: never _Thread_local, which would make every
+ * worker allocate) and set once per thread, so opening and closing a watch
+ * are plain stores (a key's write costs more than a small ufunc call's own
+ * work).  Workers have no slot: they work for the pool's current job, whose
+ * stop flag is shared_flag.
+ */
+typedef struct {
+    pf_watch *watch;
+} thread_slot;
+
+static pf_tls_key slot_key;
 static atomic_int have_key;
 static _Atomic(const atomic_int *) shared_flag;
 
 void pf_interrupt_init(void)
 {
-    if (!atomic_load(&have_key) && pf_tls_create(&watch_key) == 0)
+    if (!atomic_load(&have_key) && pf_tls_create(&slot_key, free) == 0)
         atomic_store(&have_key, 1);
+}
+
+static thread_slot *current_slot(void)
+{
+    return atomic_load_explicit(&have_key, memory_order_relaxed) ? pf_tls_get(slot_key) : NULL;
 }
 
 void pf_watch_begin(pf_watch *watch, pf_poll_fn poll, void *poll_arg)
@@ -24,21 +39,30 @@ void pf_watch_begin(pf_watch *watch, pf_poll_fn poll, void *poll_arg)
     watch->poll = poll;
     watch->poll_arg = poll_arg;
     watch->outer = NULL;
-    if (!atomic_load_explicit(&have_key, memory_order_relaxed))
-        return; /* no key: calls run to the end, as without watches */
-    watch->outer = pf_tls_get(watch_key);
-    pf_tls_set(watch_key, watch);
+    thread_slot *slot = current_slot();
+    if (slot == NULL && atomic_load_explicit(&have_key, memory_order_relaxed)) {
+        slot = calloc(1, sizeof *slot);
+        if (slot != NULL)
+            pf_tls_set(slot_key, slot);
+    }
+    watch->slot = slot;
+    if (slot == NULL)
+        return; /* no key or no memory: the call runs to its end */
+    watch->outer = slot->watch;
+    slot->watch = watch;
 }
 
 void pf_watch_end(pf_watch *watch)
 {
-    if (atomic_load_explicit(&have_key, memory_order_relaxed))
-        pf_tls_set(watch_key, watch->outer);
+    thread_slot *slot = watch->slot;
+    if (slot != NULL)
+        slot->watch = watch->outer;
 }
 
 static pf_watch *current_watch(void)
 {
-    return atomic_load_explicit(&have_key, memory_order_relaxed) ? pf_tls_get(watch_key) : NULL;
+    const thread_slot *slot = current_slot();
+    return slot != NULL ? slot->watch : NULL;
 }
 
 int pf_interrupted(void)

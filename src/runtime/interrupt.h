@@ -36,6 +36,7 @@ typedef struct pf_watch {
     pf_poll_fn poll;
     void *poll_arg;
     struct pf_watch *outer; /* the watch this one is nested in */
+    void *slot;             /* the thread's slot it is registered in */
 } pf_watch;
 
 /* Creates the thread key the watches live in; once, before any watch (the

@@ -163,7 +163,7 @@ void pf_serial_for(intptr_t n, intptr_t chunk, pf_range_fn fn, void *ctx)
 {
     if (n <= 0)
         return;
-    if (!pf_watching() || chunk >= n) {
+    if (chunk >= n || !pf_watching()) { /* a small call reads no thread key */
         fn(ctx, 0, n);
         return;
     }
@@ -188,6 +188,16 @@ intptr_t pf_serial_chunk(intptr_t min_parallel, intptr_t grain)
     return chunk > INTPTR_MAX - align ? INTPTR_MAX : (chunk + align - 1) / align * align;
 }
 
+/* A call below min_parallel (most calls) is one piece: no chunk computed. */
+static void run_serially(intptr_t n, intptr_t min_parallel, intptr_t grain,
+                         pf_range_fn fn, void *ctx)
+{
+    if (n <= min_parallel)
+        fn(ctx, 0, n);
+    else
+        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
+}
+
 void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
                      pf_range_fn fn, void *ctx)
 {
@@ -197,7 +207,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     if (grain < 1)
         grain = 1;
     if (nthreads <= 1 || n < min_parallel || pf_mutex_trylock(&pool.busy) != 0) {
-        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
+        run_serially(n, min_parallel, grain, fn, ctx);
         return;
     }
 
@@ -223,7 +233,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     if (nhelpers == 0) {
         pf_mutex_unlock(&pool.lock);
         pf_mutex_unlock(&pool.busy);
-        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
+        run_serially(n, min_parallel, grain, fn, ctx);
         return;
     }
     pf_job *job = &pool.job;

@@ -28,14 +28,15 @@ static inline void pf_cond_wait(pf_cond *c, pf_mutex *m) { SleepConditionVariabl
 static inline void pf_cond_signal(pf_cond *c) { WakeConditionVariable(c); }
 static inline void pf_cond_broadcast(pf_cond *c) { WakeAllConditionVariable(c); }
 typedef HANDLE pf_thread;
+/* Fiber-local storage: a thread slot with a destructor, as pthread keys have. */
 typedef DWORD pf_tls_key;
-static inline int pf_tls_create(pf_tls_key *key)
+static inline int pf_tls_create(pf_tls_key *key, void (*destructor)(void *))
 {
-    *key = TlsAlloc();
-    return *key == TLS_OUT_OF_INDEXES ? -1 : 0;
+    *key = FlsAlloc((PFLS_CALLBACK_FUNCTION)destructor);
+    return *key == FLS_OUT_OF_INDEXES ? -1 : 0;
 }
-static inline void *pf_tls_get(pf_tls_key key) { return TlsGetValue(key); }
-static inline void pf_tls_set(pf_tls_key key, void *value) { TlsSetValue(key, value); }
+static inline void *pf_tls_get(pf_tls_key key) { return FlsGetValue(key); }
+static inline void pf_tls_set(pf_tls_key key, void *value) { FlsSetValue(key, value); }
 #else
 #include <pthread.h>
 
@@ -52,7 +53,10 @@ static inline void pf_cond_signal(pf_cond *c) { pthread_cond_signal(c); }
 static inline void pf_cond_broadcast(pf_cond *c) { pthread_cond_broadcast(c); }
 typedef pthread_t pf_thread;
 typedef pthread_key_t pf_tls_key;
-static inline int pf_tls_create(pf_tls_key *key) { return pthread_key_create(key, NULL) == 0 ? 0 : -1; }
+static inline int pf_tls_create(pf_tls_key *key, void (*destructor)(void *))
+{
+    return pthread_key_create(key, destructor) == 0 ? 0 : -1;
+}
 static inline void *pf_tls_get(pf_tls_key key) { return pthread_getspecific(key); }
 static inline void pf_tls_set(pf_tls_key key, void *value) { pthread_setspecific(key, value); }
 #endif
@@ -63,7 +67,8 @@ static inline void pf_tls_set(pf_tls_key key, void *value) { pthread_setspecific
  * the first access to a _Thread_local variable on a thread allocates its block
  * with malloc, and glibc gives a thread's first malloc an arena of its own,
  * 64 MiB of address space per worker.  Reading a key that was never set on a
- * thread allocates nothing; workers only ever read.
+ * thread allocates nothing; workers only ever read.  The destructor runs
+ * when a thread that set a value ends.
  */
 
 /* C11's _Thread_local, or the spelling of compilers without it: only for
