@@ -18,7 +18,7 @@
  * between blocks, and a kernel that fills a pipeline of vectors
  * (mandelbrot's) drains it rarely enough to cost under 1 %.  Kernels with
  * long items check inside their items. */
-#define PF_CHUNK_FACTOR 256
+#define PF_CHUNK_FACTOR 64
 
 /* How long a worker keeps polling for the next job, and a caller for its
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
