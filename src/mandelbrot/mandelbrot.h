@@ -111,11 +111,19 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "runtime/interrupt.h"
 #include "runtime/kernel_api.h"
 #include "runtime/simd_levels.h"
 
+/* Steps between two checks for an interrupted call (runtime/interrupt.h), a
+ * power of two: about 20 to 80 us of iteration, so the check (a clock read on
+ * the calling thread) costs well under 1 %, and a point with a huge maxiter
+ * stops at once.  A point abandoned this way is not stored. */
+#define PF_MANDELBROT_POLL_STEPS ((int64_t)1 << 14)
+
 /* The reference definition, one point at a time (the scalar level's loop and
- * the model the SIMD levels must match bit for bit). */
+ * the model the SIMD levels must match bit for bit); -1 when the call was
+ * interrupted before the count was known. */
 #define PF_DEFINE_MANDELBROT_POINT(name, T)                                \
     static inline int64_t name(T cr, T ci, int64_t maxiter)                \
     {                                                                      \
@@ -130,6 +138,8 @@
                 return k;                                                  \
             if (k == maxiter - 1)                                          \
                 return maxiter;                                            \
+            if ((k & (PF_MANDELBROT_POLL_STEPS - 1)) == 0 && pf_interrupted()) \
+                return -1;                                                 \
             zr = rr - ii + cr;                                             \
             zi = ri + ri + ci;                                             \
         }                                                                  \

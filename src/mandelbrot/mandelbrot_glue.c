@@ -8,6 +8,7 @@
 #include "module/ufunc_spec.h"
 
 #include "mandelbrot/mandelbrot.h"
+#include "module/interrupt_glue.h"
 #include "runtime/cpu_features.h"
 
 static const pf_mb_chunk_fn chunks_c128[PF_SIMD_NLEVELS] = PF_LEVEL_TABLE(pf_mb_chunk_c128);
@@ -54,8 +55,14 @@ PyObject *pf_mandelbrot_grid_shifted(PyObject *self, PyObject *args)
     };
     pf_mb_chunk_fn chunk;
     PF_PICK_LEVEL(chunks_c128, pf_selected_simd_level(), chunk);
+    /* make_fractal with a huge maxiter must stop on Ctrl-C: interrupted, out
+     * holds each point's shifted count or what it held before. */
+    pf_py_watch watch;
+    pf_py_watch_begin(&watch);
     Py_BEGIN_ALLOW_THREADS
     pf_mandelbrot_grid_run_f64(&grid, chunk);
     Py_END_ALLOW_THREADS
+    if (pf_py_watch_end(&watch) < 0)
+        return NULL;
     Py_RETURN_NONE;
 }

@@ -34,6 +34,8 @@ typedef struct {
         pf_mb_feed_##SUFFIX *f = (pf_mb_feed_##SUFFIX *)feed_;             \
         const pf_mb_grid *g = f->g;                                        \
         intptr_t filled = 0;                                               \
+        if (pf_interrupted())                                              \
+            return 0; /* the run ends: the rows left are not written */    \
         while (filled < PF_MB_CHUNK && f->row < f->r1) {                   \
             const T y = *(const T *)(g->y + f->row * g->ys);               \
             const T re = (T)0 * y - (T)0, im = (T)0 + y; /* 1j*y */        \

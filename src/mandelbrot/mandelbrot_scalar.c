@@ -14,7 +14,10 @@
         for (intptr_t i = 0; i < n; i++) {                                 \
             const T *c = (const T *)(args[0] + i * cs);                    \
             const int64_t maxiter = *(const int64_t *)(args[1] + i * ms);  \
-            *(int64_t *)(args[2] + i * os) = point(c[0], c[1], maxiter);   \
+            const int64_t count = point(c[0], c[1], maxiter);              \
+            if (count < 0)                                                 \
+                break; /* interrupted: the rest is left as it was */       \
+            *(int64_t *)(args[2] + i * os) = count;                        \
         }                                                                  \
         pf_fpflags_restore(&saved);                                        \
     }

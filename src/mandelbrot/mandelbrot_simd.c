@@ -492,6 +492,10 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             if (m > PF_MB_ITMAX) {
                 const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
                 result = PF_MB_POINT(c[0], c[1], m);
+                if (result < 0) { /* interrupted: left as it was, no more points */
+                    io->next = io->n;
+                    continue;
+                }
             }
             pf_mb_store(io, base + l, result);
         }
@@ -595,10 +599,12 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
  * any vector, costs one compare per block, so vectors without checks (the
  * deep zoom's) pay next to nothing.  (Checks inside the step loop, through
  * its kend compare, ran 1.35x longer at AVX2: the calls' vector arguments
- * cost the loop its registers.)  A periodic check of another kind (a stop
- * flag, say) belongs here too: at a block's end, every PF_MB_BLOCK steps.
+ * cost the loop its registers.)  The interrupt check is there too, every
+ * PF_MANDELBROT_POLL_STEPS steps.
  */
 #define PF_MB_BLOCK 8
+_Static_assert(PF_MANDELBROT_POLL_STEPS % PF_MB_BLOCK == 0,
+               "the interrupt check falls on a block's end");
 
 #define PF_MB_CHECKS(g)                                                    \
     if (grp[g].ktrap >= 0 && k >= grp[g].ktrap) {                          \
@@ -682,7 +688,10 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    if (fast && !traps) { /* one small maxiter for all: no check, no blocks */
+    /* One small maxiter for all: no check, no blocks.  No interrupt check
+     * either: every point takes fewer than PF_MB_TRAP_MIN_MAXITER steps, and
+     * the caller's chunks (the pool's, the grid feed's) are checked. */
+    if (fast && !traps) {
         for (int64_t k = 1; live > 0; k++) {
             PF_MB_EACH_GROUP(PF_MB_STEP)
         }
@@ -698,6 +707,10 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
             knext = INT64_MAX;
             PF_MB_EACH_GROUP(PF_MB_CHECKS)
         }
+        /* interrupted: the points in flight are left as they were */
+        if (__builtin_expect(((k0 - 1) & (PF_MANDELBROT_POLL_STEPS - 1)) == 0, 0) &&
+            pf_interrupted())
+            return;
     }
 }
 
