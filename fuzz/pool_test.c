@@ -186,10 +186,14 @@ static void check_interrupt(int nthreads)
 {
     enum { N = 4099 };
     const pf_simd_level best = pf_cpu_best_simd_level();
-    double *c = calloc(2 * N, sizeof *c); /* c = 0 never escapes */
+    /* c = 1/4, the cusp: never escapes, and no trap (mandelbrot.h) proves it,
+     * so every step runs */
+    double *c = calloc(2 * N, sizeof *c);
     int64_t *out = malloc(N * sizeof *out);
     if (!c || !out)
         FAIL("out of memory");
+    for (int i = 0; i < N; i++)
+        c[2 * i] = 0.25;
     int64_t forever = INT64_MAX;
     for (int level = 0; level <= (int)best; level++) {
         for (int i = 0; i < N; i++)
