@@ -517,6 +517,40 @@ def test_python_drawing_mid_chain_never_reuses_a_draw(proxy):
     np.testing.assert_array_equal(replay.get_state()[1], rs.get_state()[1])
 
 
+@pytest.mark.parametrize("proxy", [False, True])
+def test_another_thread_draws_while_the_tie_breaker_runs(proxy):
+    # The chain lets go of the generator's lock while Python code it calls
+    # runs: before NumPy 2.4 that lock is a plain Lock, and a draw under it
+    # waited forever; another thread's draw waits forever on every version.
+    import types
+
+    from polyfast import _core
+
+    rs = np.random.RandomState(8)
+    drawn = []
+
+    def tie(mu_current, mu_proposal, u):
+        if not drawn:
+            t = threading.Thread(target=lambda: drawn.append(rs.standard_normal()))
+            t.start()
+            t.join(30)
+            assert not t.is_alive(), "the other thread's draw waited for the chain"
+        return None
+
+    data = np.random.default_rng(2).normal(size=5)
+    chain = _core._sampler(data, 10, 0.5, 0.5, 0.0, 1.0, rs, True,
+                           types.SimpleNamespace() if proxy else None, tie, 1e300)
+    assert len(drawn) == 1 and np.isfinite(chain).all()
+    # the other thread's draw came between the chain's first block (drawn
+    # ahead: 10 steps, a Gaussian and a uniform each) and the rest
+    replay = np.random.RandomState(8)
+    for _ in range(10):
+        replay.standard_normal()
+        replay.random_sample()
+    assert drawn[0] == replay.standard_normal()
+    assert replay.get_state()[2:] == rs.get_state()[2:]
+
+
 # ------------------------------------------- MT19937 read directly (issue 15)
 #
 # polyfast._mcmc checks once per process that reading MT19937's state

@@ -72,6 +72,8 @@ typedef struct {
     int object_has_gauss;
     double object_gauss;
     PyObject *rng, *bitgen_obj, *proxy;
+    PyObject *lock; /* the bit generator's */
+    int *locked;    /* whether this call holds it */
 } glue_ctx;
 
 static int read_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
@@ -81,8 +83,9 @@ static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *prox
 
 /*
  * Python code run in the middle of the chain (the tie-breaker, a signal
- * handler at a poll) may draw from the same RandomState: its re-entrant lock
- * lets the handler's thread through.  So before such code runs the object
+ * handler at a poll) may draw from the same RandomState, in this thread or
+ * another: the chain lets go of the generator's lock meanwhile (hand_over
+ * below).  So before such code runs the object
  * gets the chain's cached Gaussian, and afterwards the chain takes back what
  * the object then holds: no draw is ever used twice.  MT19937's own state is
  * advanced in place through the capsule and needs no copy.
@@ -130,11 +133,61 @@ static int take_back_gauss_keeping_error(glue_ctx *ctx)
     return rc;
 }
 
+/*
+ * Before NumPy 2.4 the generator's lock is a plain Lock: Python code that
+ * draws from the generator while this call holds it would wait for itself
+ * forever.  So the chain lets go of the lock around its Python call-outs
+ * (every version alike), after lending the Gaussian, and takes it back
+ * before taking the Gaussian back: whatever ran meanwhile, in this thread or
+ * another, drew from a generator whose state was whole.
+ */
+static int release_lock(glue_ctx *ctx)
+{
+    PyObject *r = PyObject_CallMethod(ctx->lock, "release", NULL);
+    if (r == NULL)
+        return -1;
+    Py_DECREF(r);
+    *ctx->locked = 0;
+    return 0;
+}
+
+/* With an exception possibly set (the call-out's), which is kept. */
+static int reacquire_lock(glue_ctx *ctx)
+{
+    saved_error err = save_error();
+    PyObject *r = PyObject_CallMethod(ctx->lock, "acquire", NULL);
+    if (r == NULL)
+        keep_first_error(&err);
+    else
+        *ctx->locked = 1;
+    Py_XDECREF(r);
+    if (has_saved(&err))
+        restore_error(err);
+    return r == NULL ? -1 : 0;
+}
+
+/* lend_gauss, then the lock released; 0 or -1 with an exception set. */
+static int hand_over(glue_ctx *ctx)
+{
+    if (lend_gauss(ctx) < 0)
+        return -1;
+    return release_lock(ctx);
+}
+
+/* The lock taken again, then the Gaussian back; an exception set before
+ * (the call-out's) is kept. */
+static int take_over(glue_ctx *ctx)
+{
+    if (reacquire_lock(ctx) < 0)
+        return -1;
+    return take_back_gauss_keeping_error(ctx);
+}
+
 static int tie_break(void *ctx_, double mu_current, double mu_proposal, double u)
 {
     glue_ctx *ctx = ctx_;
     PyEval_RestoreThread(ctx->save);
-    if (lend_gauss(ctx) < 0) {
+    if (hand_over(ctx) < 0) {
         ctx->save = PyEval_SaveThread();
         return PF_MH_ERROR;
     }
@@ -149,7 +202,7 @@ static int tie_break(void *ctx_, double mu_current, double mu_proposal, double u
         result = truth < 0 ? PF_MH_ERROR : truth ? PF_MH_ACCEPT : PF_MH_REJECT;
     }
     Py_XDECREF(r);
-    if (take_back_gauss_keeping_error(ctx) < 0)
+    if (take_over(ctx) < 0)
         result = PF_MH_ERROR;
     ctx->save = PyEval_SaveThread();
     return result;
@@ -159,10 +212,12 @@ static int poll_signals(void *ctx_)
 {
     glue_ctx *ctx = ctx_;
     PyEval_RestoreThread(ctx->save);
-    int r = lend_gauss(ctx);
-    if (r == 0)
-        r = PyErr_CheckSignals();
-    if (take_back_gauss_keeping_error(ctx) < 0)
+    if (hand_over(ctx) < 0) {
+        ctx->save = PyEval_SaveThread();
+        return -1;
+    }
+    int r = PyErr_CheckSignals();
+    if (take_over(ctx) < 0)
         r = -1;
     ctx->save = PyEval_SaveThread();
     return r;
@@ -364,6 +419,8 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
         goto cleanup;
     Py_DECREF(r);
     locked = 1;
+    ctx.lock = lock;
+    ctx.locked = &locked;
 
     if (legacy) {
         if (read_cached_gauss(rng, bitgen_obj, proxy, &has_gauss0, &gauss0) < 0)
