@@ -182,6 +182,20 @@ PyMODINIT_FUNC PyInit__core(void)
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
         return NULL;
+#ifdef Py_GIL_DISABLED
+    /* Free-threaded CPython: say that this module does not need the GIL, or
+     * importing it would turn the GIL back on for the whole process.  Nothing
+     * here relies on it: the pool and the SIMD level are pthread/atomic state
+     * of their own, the loops run without the GIL anyway, the ufuncs are
+     * built once here, and the sampler holds the bit generator's own lock
+     * while it uses it (polyfast/_mcmc.py drops the one trick that relied on
+     * the GIL, the swapped RandomState._bit_generator, when the GIL is off).
+     * Single-phase init, so this call rather than a Py_mod_gil slot. */
+    if (PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+#endif
     /* Outputs larger than half the last-level cache cannot survive in it
      * alongside their input: write them past the cache. */
     const intptr_t stream_min_bytes = pf_cpu_last_level_cache_bytes() / 2;
