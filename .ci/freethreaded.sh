@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Free-threaded CPython: polyfast built for CPython 3.13t (`--disable-gil`)
+# with NumPy 2.3.x, `import polyfast` leaving the GIL off (no RuntimeWarning:
+# the module declares Py_MOD_GIL_NOT_USED), then the tests that exercise
+# threads (test_concurrency.py: 8 threads on every function while the thread
+# count changes; test_runtime.py: the pool, fork, Ctrl-C; test_mcmc.py: the
+# sampler, shared generators across threads) with PYTHON_GIL=0 and
+# `-W error::RuntimeWarning`, run from outside the source tree.
+#
+# The interpreter comes from .ci/cpython_ft.sh: built from source (~15-25 min
+# on 2 shared cores) unless cached in ~/.cache/polyfast-ci, which it is on a
+# machine that ran this stage before.  POLYFAST_CI_FT=skip-uncached skips the
+# stage (loudly) when no cached interpreter exists, for a CI that cannot
+# afford the build; the default builds it.
+# Cost with the interpreter cached: ~3 min (NumPy and test wheels, one build
+# of polyfast, the three test files).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+work="$(mktemp -d)"
+cache="${POLYFAST_FT_CACHE:-$HOME/.cache/polyfast-ci}"
+
+if [ "${POLYFAST_CI_FT:-build}" = skip-uncached ] &&
+   ! ls "$cache"/cpython-3.13.*t/.complete > /dev/null 2>&1; then
+    echo "freethreaded: SKIPPED: no cached free-threaded CPython in $cache" \
+         "and POLYFAST_CI_FT=skip-uncached" >&2
+    exit 0
+fi
+py="$(bash "$repo/.ci/cpython_ft.sh")"
+"$py" -VV
+"$py" -m venv "$work/venv"
+vpy="$work/venv/bin/python"
+"$vpy" -m pip install --quiet --upgrade pip
+"$vpy" -m pip install --quiet 'numpy==2.3.*' 'pytest>=7' 'hypothesis>=6'
+"$vpy" -m pip install --quiet "$repo"   # built against the newest NumPy, run on 2.3
+cd "$work"
+
+# The import itself: no warning (an error here), the GIL still off after it.
+PYTHON_GIL=0 "$vpy" -W error::RuntimeWarning -c '
+import sys, numpy, polyfast
+assert not sys._is_gil_enabled(), "importing polyfast enabled the GIL"
+print("freethreaded:", sys.version.split()[0], "numpy", numpy.__version__,
+      "polyfast", polyfast.__version__, "GIL enabled:", sys._is_gil_enabled())
+'
+# Without PYTHON_GIL=0 too (the default of a free-threaded build is "off
+# unless a module asks for it"): no module of ours asks.
+"$vpy" -W error::RuntimeWarning -c '
+import sys, polyfast
+assert not sys._is_gil_enabled()
+'
+PYTHON_GIL=0 "$vpy" -W error::RuntimeWarning -m pytest -q -p no:cacheprovider \
+    "$repo/tests/test_concurrency.py" "$repo/tests/test_runtime.py" "$repo/tests/test_mcmc.py"
