@@ -30,8 +30,13 @@ py="$(bash "$repo/.ci/cpython_ft.sh")"
 "$py" -m venv "$work/venv"
 vpy="$work/venv/bin/python"
 "$vpy" -m pip install --quiet --upgrade pip
-"$vpy" -m pip install --quiet 'numpy==2.3.*' 'pytest>=7' 'hypothesis>=6'
-"$vpy" -m pip install --quiet "$repo"   # built against the newest NumPy, run on 2.3
+# wheels only: a package without a cp313t wheel must not build from source
+# (hypothesis's newest needs Rust crates this machine cannot fetch)
+"$vpy" -m pip install --quiet --only-binary :all: 'numpy==2.3.*' 'pytest>=7' 'hypothesis>=6' scipy
+# Built in pip's isolated build environment against the newest NumPy that has
+# a cp313t wheel (the newest of all may have none: then pip would spend ~10
+# min building NumPy itself), run on 2.3.x.
+PIP_ONLY_BINARY=numpy "$vpy" -m pip install --quiet "$repo"
 cd "$work"
 
 # The import itself: no warning (an error here), the GIL still off after it.
