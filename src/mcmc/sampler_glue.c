@@ -15,6 +15,13 @@
  * always restored.  polyfast/_mcmc.py checks once per process that this gives
  * the same result as the plain get_state()/set_state() round trip (proxy =
  * None), which it uses otherwise.
+ *
+ * Free-threaded CPython: with the GIL off another thread could see the
+ * swapped attribute, so polyfast/_mcmc.py passes no proxy there.  Everything
+ * else holds without the GIL: the bit generator is used only between
+ * lock.acquire() and lock.release() (NumPy's own methods take the same lock),
+ * the cached Gaussian is read and written inside that window, and the chain
+ * touches no Python object.
  */
 #include "module/numpy_api.h"
 
