@@ -7,12 +7,12 @@
 # sampler, shared generators across threads) with PYTHON_GIL=0 and
 # `-W error::RuntimeWarning`, run from outside the source tree.
 #
-# The interpreter comes from .ci/cpython_ft.sh: built from source (~15-25 min
-# on 2 shared cores) unless cached in ~/.cache/polyfast-ci, which it is on a
+# The interpreter comes from .ci/cpython_ft.sh: built from source (11 min
+# measured on 2 shared cores) unless cached in ~/.cache/polyfast-ci, which it is on a
 # machine that ran this stage before.  POLYFAST_CI_FT=skip-uncached skips the
 # stage (loudly) when no cached interpreter exists, for a CI that cannot
 # afford the build; the default builds it.
-# Cost with the interpreter cached: ~3 min (NumPy and test wheels, one build
+# Cost with the interpreter cached: 60-80 s measured (NumPy and test wheels, one build
 # of polyfast, the three test files).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
