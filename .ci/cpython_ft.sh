@@ -9,12 +9,17 @@
 #
 # Cache: ${POLYFAST_FT_CACHE:-~/.cache/polyfast-ci}/cpython-<version>t.  Its
 # prefix holds the interpreter; a marker file written last says the build
-# finished.  Cost: 11 min measured on 2 shared cores for the build (no PGO, no
-# LTO, no test suite), 0 s when cached.  All build output goes to a log; only
-# the interpreter's path is printed on stdout.
+# finished; a lock keeps two CI runs on one machine from building into it at
+# once.  Cost: 11 min measured on 2 shared cores with make -j2 (no PGO, no
+# LTO, no test suite), ~MEASURE with POLYFAST_FT_JOBS=1 at nice 19 beside the
+# other stages (.ci/run), 0 s when cached.  All build output goes to a log;
+# only the interpreter's path is printed on stdout.
 set -euo pipefail
 cache="${POLYFAST_FT_CACHE:-$HOME/.cache/polyfast-ci}"
+jobs="${POLYFAST_FT_JOBS:-$(nproc)}"
 mkdir -p "$cache"
+exec 9> "$cache/.lock"
+flock 9
 
 existing=$(ls -d "$cache"/cpython-3.13.*t 2>/dev/null | sort -V | tail -1 || true)
 if [ -n "$existing" ] && [ -f "$existing/.complete" ]; then
@@ -25,7 +30,23 @@ fi
 work="$(mktemp -d)"
 log="$cache/build.log"
 echo "cpython_ft: building a free-threaded CPython 3.13 (log: $log)" >&2
+t0=$SECONDS
 {
+    # CPython's optional modules that pip, ssl downloads and NumPy's tests
+    # need; present wherever pyenv built its CPythons, installed otherwise.
+    deps=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev
+          libsqlite3-dev libreadline-dev libncurses-dev uuid-dev xz-utils dpkg-dev
+          debian-archive-keyring)
+    missing=()
+    for dep in "${deps[@]}"; do
+        dpkg-query -W -f='${Status}' "$dep" 2> /dev/null | grep -q 'ok installed' ||
+            missing+=("$dep")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+            --no-install-recommends "${missing[@]}"
+    fi
     mkdir -p "$work/apt/lists/partial" "$work/src"
     echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
          "http://deb.debian.org/debian trixie main" > "$work/apt/sources.list"
@@ -41,7 +62,7 @@ echo "cpython_ft: building a free-threaded CPython 3.13 (log: $log)" >&2
     rm -rf "$prefix"
     cd "$srcdir"
     ./configure --disable-gil --prefix="$prefix" --with-ensurepip=install --disable-test-modules
-    make -j"$(nproc)"
+    make -j"$jobs"
     make install
     "$prefix/bin/python3.13t" -c 'import sys, ssl, ctypes; assert not sys._is_gil_enabled()'
     touch "$prefix/.complete"
@@ -49,4 +70,5 @@ echo "cpython_ft: building a free-threaded CPython 3.13 (log: $log)" >&2
 } > "$log" 2>&1 || { tail -40 "$log" >&2; echo "cpython_ft: the build failed" >&2; exit 1; }
 prefix=$(cat "$work/prefix")
 rm -rf "$work"
+echo "cpython_ft: built $prefix in $((SECONDS - t0)) s (make -j$jobs)" >&2
 echo "$prefix/bin/python3.13t"

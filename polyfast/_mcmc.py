@@ -135,12 +135,10 @@ def _as_data(data):
             data = np.asarray(data)
         except (ValueError, TypeError) as exc:
             raise TypeError(
-                f"sampler() argument 'data' must be a 1-D array of real numbers: {exc}") from None
+                f"sampler() argument 'data' must be an array of real numbers: {exc}") from None
     if data.dtype.kind not in "iuf":
         raise TypeError(
             f"sampler() argument 'data' must hold real numbers, not dtype {data.dtype}")
-    if data.ndim != 1:
-        raise ValueError(f"sampler() argument 'data' must be 1-D, got {data.ndim}-D")
     if data.dtype != np.float64 or not data.flags.aligned or not data.dtype.isnative:
         data = data.astype(np.float64)
     return data
@@ -168,7 +166,9 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     Parameters
     ----------
     data : array_like
-        1-D, real and finite; converted to float64.
+        Real and finite, of any shape: every element is a data point, as in
+        the notebook's ``np.prod(norm_pdf(mu, 1, data))``; converted to
+        float64.
     samples : int, optional
         Number of steps, ``>= 0``.
     mu_init : float, optional
@@ -252,6 +252,8 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     proxy = None
     if legacy and (_fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state())):
         proxy = types.SimpleNamespace()
+    # The tie-breaker sees the data as given (the notebook's product runs over
+    # it as NumPy iterates it); the chain needs only the flat values.
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
-    return _sampler(data, samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
+    return _sampler(data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
                     rng, legacy, proxy, tie, _TIE_MARGIN)

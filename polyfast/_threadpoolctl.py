@@ -21,7 +21,6 @@ when threadpoolctl cannot be imported or is older than 3.0.
 
 from __future__ import annotations
 
-import importlib.abc
 import sys
 import threading
 from types import ModuleType
@@ -97,8 +96,13 @@ def register() -> bool:
         return True
 
 
-class _RegisterOnImport(importlib.abc.MetaPathFinder):
-    """Registers the controller right after ``threadpoolctl`` is first imported."""
+class _RegisterOnImport:
+    """Registers the controller right after ``threadpoolctl`` is first imported.
+
+    A meta path finder needs only ``find_spec``; not deriving from
+    ``importlib.abc.MetaPathFinder`` keeps ``import polyfast`` from importing
+    ``importlib.abc`` (and with it pathlib, tempfile, urllib, ...).
+    """
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         if fullname != "threadpoolctl":

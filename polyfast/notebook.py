@@ -648,8 +648,9 @@ def sampler(
 
     Parameters
     ----------
-    data : array_like, 1-D
-        Real, finite data, normal with unknown mean and sd 1.
+    data : array_like
+        Real, finite data, normal with unknown mean and sd 1; any shape (every
+        element is a data point, as in the notebook's ``np.prod``).
     samples : int, optional
         Number of steps.
     mu_init : float, optional

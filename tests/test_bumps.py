@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import polyfast
+from simd_levels import SIMD_LEVELS
 from reference_bumps import (
     INTEGRAL_THRESHOLD,
     MIN_WIDTH,
@@ -584,7 +585,7 @@ def test_same_bits_at_every_simd_level(tmp_path):
 
     script = _LEVEL_SCRIPT.format(tests=os.path.dirname(os.path.abspath(__file__)))
     digests = {}
-    for level in ("scalar", "avx2", "avx512"):
+    for level in SIMD_LEVELS:
         env = dict(os.environ, POLYFAST_SIMD=level)
         # From tmp_path, so that `-c` cannot import the source tree's polyfast/.
         out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,

@@ -44,6 +44,9 @@ def test_quick_run_writes_json_and_a_table(run_python, tmp_path):
     assert ran and all(r["same_result"] in (True, None) for r in ran)
     assert {r["engine"] for r in ran if r["baseline"]} == {"make_fractal (NumPy)",
                                                          "sampler (NumPy)"}
+    # The notebook's first (SciPy) sampler runs fewer steps: the same first steps.
+    scipy_rows = [r for r in ran if r["family"] == "scipy"]
+    assert len(scipy_rows) == 1 and scipy_rows[0]["same_result"] is True
     assert all(r["median_s"] > 0 and r["speedup"] > 0 for r in ran)
     lines = proc.stdout.splitlines()
     header = next(line for line in lines if line.startswith("| case"))
@@ -68,6 +71,18 @@ def test_absent_engines_are_said_and_the_bump_baseline_falls_back(run_python, tm
     ran = [r for r in doc["results"] if r["skipped"] is None]
     assert all(r["family"] != "numba" for r in ran)
     assert all(r["same_result"] in (True, None) for r in ran)
+    # The fallback is unmistakable: in the case line and in the speed-up column.
+    assert "(FALLBACK: pv_locations (notebook's numba.jit)" in proc.stdout
+    assert "needs numba, which is not installed" in proc.stdout
+    bump_rows = [line for line in proc.stdout.splitlines() if line.startswith("| bumps")]
+    assert any("| baseline (fallback) |" in " ".join(line.split()) for line in bump_rows)
+    sampler_rows = [line for line in proc.stdout.splitlines() if line.startswith("| sampler")]
+    assert any("| baseline |" in " ".join(line.split()) for line in sampler_rows)
+    # Progress lines name only the engines that run.
+    progress = [line for line in proc.stderr.splitlines() if line.startswith("[")]
+    assert progress and not any("numba" in line or "numexpr" in line for line in progress)
+    total = int(progress[0].split("/")[1].split("]")[0])
+    assert total == len(progress)
 
 
 # matplotlib's ft2font (pybind11, C++ exceptions) aborts in ASan's __cxa_throw
@@ -211,3 +226,58 @@ def test_cli_module_does_not_run_on_import():
 def test_bench_docstring_examples_pass(module):
     failures, tries = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failures == 0
+
+
+@pytest.mark.skipif(os.environ.get("POLYFAST_SANITIZED") == "1",
+                    reason="matplotlib's C++ extension aborts under the preloaded ASan runtime")
+def test_plot_has_a_legend_and_says_quick_and_load():
+    pytest.importorskip("matplotlib")
+    from polyfast.bench.timing import Result, Timing
+
+    results = []
+    for engine, family, seconds, baseline in [("sampler (NumPy)", "numpy", 2e-2, True),
+                                              ("polyfast.notebook.sampler", "polyfast", 5e-5,
+                                               False)]:
+        r = Result("sampler", engine, family, baseline=baseline)
+        r.timing = Timing((seconds, seconds), 1)
+        r.speedup = 2e-2 / seconds
+        results.append(r)
+    busy = "other processes used 40% of the 2 CPUs while timing (enough to disturb the times)"
+    fig = cli.plot(None, results, [cases.SAMPLER], quick=True, load_note=busy)
+    try:
+        title = fig._suptitle.get_text()
+        assert "--quick" in title and busy in title
+        labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+        assert labels == ["NumPy", "polyfast"]
+        quiet = cli.plot(None, results, [cases.SAMPLER], load_note="other processes used 1%")
+        assert "--quick" not in quiet._suptitle.get_text()
+        assert "1%" not in quiet._suptitle.get_text()
+    finally:
+        import matplotlib.pyplot as plt
+        plt.close("all")
+
+
+@pytest.mark.skipif(os.environ.get("POLYFAST_SANITIZED") == "1",
+                    reason="the C compiler would run with the ASan runtime preloaded")
+def test_the_notebooks_cython_cell_builds_once_and_agrees(tmp_path):
+    pytest.importorskip("Cython")
+    pytest.importorskip("setuptools")
+    from polyfast.bench import baselines
+
+    f_cython = baselines.f_cython_build(str(tmp_path))
+    x = np.random.default_rng(1).normal(size=1001)
+    np.testing.assert_allclose(f_cython(x), baselines.f_numpy(x))  # the notebook's check
+    assert list(tmp_path.glob("polyfast_f_cython_*.pyx"))
+    assert baselines.f_cython_build(str(tmp_path)) is f_cython  # imported, not rebuilt
+
+
+@pytest.mark.parametrize("option", ["--plot", "--json"])
+def test_bad_destination_is_a_one_line_error_before_the_run(run_python, tmp_path, option):
+    target = str(tmp_path / "no" / "such" / "dir" / "x.png")
+    proc = run_cli(run_python, QUICKEST + [option, target])
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {option} {target}: no such directory " \
+        f"{os.path.dirname(target)}"
+    assert proc.stdout == ""  # nothing was run
+    folder = run_cli(run_python, QUICKEST + [option, str(tmp_path)])
+    assert folder.returncode == 2 and "is a directory" in folder.stderr

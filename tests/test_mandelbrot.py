@@ -19,10 +19,11 @@ import pytest
 import polyfast
 import polyfast.notebook
 import reference_fractal as ref
+from simd_levels import SIMD_LEVELS
 from polyfast import mandelbrot
 from polyfast.notebook import make_fractal, make_fractal_nb
 
-LEVELS = ["scalar", "avx2", "avx512"]
+LEVELS = list(SIMD_LEVELS)
 ZOOM_CENTER = -0.745 + 0.113j
 
 # Points whose handling is special: NaN and inf components, signed zeros,

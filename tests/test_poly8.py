@@ -702,18 +702,23 @@ def _mem_available_bytes():
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 def test_output_larger_than_cache_matches_chunks(dtype, assert_same_bits):
-    """Outputs past half the last-level cache are written with streaming stores.
+    """Large outputs already in memory are written with streaming stores.
 
-    That path starts with scalar items until the output is vector-aligned;
-    give it an output whose address is 8 bytes past a 64-byte boundary and
-    compare with the same data computed in small (cached-path) chunks.
+    The threshold is half the last-level cache, kept between 1 and 16 MiB
+    (src/module/module.c), and only resident outputs stream (a reused buffer,
+    not a fresh allocation).  That path starts with scalar items until the
+    output is vector-aligned; give it a written-to output whose address is 8
+    bytes past a 64-byte boundary and compare with the same data computed in
+    small (cached-path) chunks, and with a fresh output (the plain path).
     """
     itemsize = np.dtype(dtype).itemsize
-    n = _last_level_cache_bytes() // 2 // itemsize + 1001
+    threshold = min(max(_last_level_cache_bytes() // 2, 1 << 20), 16 << 20)
+    n = threshold // itemsize + 1001
     if n * itemsize > 400 << 20 or 4 * n * itemsize > _mem_available_bytes():
         pytest.skip(f"streaming threshold needs {n * itemsize >> 20} MiB per array")
     x = np.random.default_rng(6).standard_normal(n, dtype=dtype)
     base = np.empty(n + 64 // itemsize * 2, dtype=dtype)
+    base.fill(1.0)  # resident, as a reused out= buffer is
     skip = next(k for k in range(64) if (base[k:].ctypes.data % 64) == 8)
     out = base[skip:skip + n]
     poly8(x, out=out)
@@ -723,6 +728,7 @@ def test_output_larger_than_cache_matches_chunks(dtype, assert_same_bits):
         poly8(x[start:start + chunk], out=expected[start:start + chunk])
     assert_same_bits(out, expected)
     assert_same_bits(poly8(x), expected)
+    assert_same_bits(poly8(x, out=np.empty_like(x)), expected)
 
 
 # --------------------------------------------------------------------------

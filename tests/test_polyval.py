@@ -7,6 +7,8 @@ results are compared bit for bit, not with a tolerance.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from numpy.polynomial import polynomial as P

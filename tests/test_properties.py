@@ -43,6 +43,7 @@ import generic_ufuncs  # noqa: E402
 from generic_ufuncs import module_ufuncs  # noqa: E402
 from public_api import public_names  # noqa: E402
 import reference  # noqa: E402
+from simd_levels import SIMD_LEVELS  # noqa: E402
 from reference import poly8_factored  # noqa: E402
 from reference_bumps import pv_locations_reference  # noqa: E402
 import reference_mcmc  # noqa: E402
@@ -402,7 +403,7 @@ def prop_get_num_threads(data):
     assert polyfast.get_num_threads() == n
 
 
-_LEVELS = ("scalar", "avx2", "avx512")
+_LEVELS = SIMD_LEVELS
 
 
 def prop_simd_levels(data):

@@ -297,6 +297,65 @@ def make_fractal_nb_numba() -> Callable:
     return jitted
 
 
+# The notebook's Cython cell (``%%cython`` under "Cython: A new language"),
+# compiled by `f_cython_build` when Cython and a C compiler are present.
+F_CYTHON_SOURCE = """\
+# cython: boundscheck=False, wraparound=False, cdivision=True
+
+import numpy as np
+
+def f_cython(double[:] xarr):
+    y_arr = np.empty([len(xarr)])
+    cdef double[:] y = y_arr
+    cdef int i
+    cdef double x
+    for i in range(xarr.shape[0]):
+        x = xarr[i]
+        y[i] = x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x*(1 + x)))))))
+    return y
+"""
+
+
+def f_cython_build(cache_dir: str | None = None) -> Callable:
+    """The notebook's ``f_cython``, compiled once and cached.
+
+    The module is built with pyximport (Cython's own on-the-fly builder) in
+    `cache_dir` (default ``~/.cache/polyfast/cython``), whose file name
+    carries a hash of the source: a second run imports the cached build.
+
+    Raises
+    ------
+    ImportError
+        When Cython (or setuptools, which pyximport builds with) is missing,
+        or when the build fails (no C compiler): the engine is then skipped.
+    """
+    import hashlib
+    import importlib
+    import os
+    import sys
+
+    import pyximport  # Cython's
+
+    digest = hashlib.sha256(F_CYTHON_SOURCE.encode()).hexdigest()[:12]
+    name = f"polyfast_f_cython_{digest}"
+    cache = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "polyfast", "cython")
+    os.makedirs(cache, exist_ok=True)
+    source = os.path.join(cache, name + ".pyx")
+    if not os.path.exists(source):
+        with open(source, "w", encoding="utf-8") as f:
+            f.write(F_CYTHON_SOURCE)
+    pyximport.install(build_dir=os.path.join(cache, "build"), language_level=3,
+                      inplace=False)
+    sys.path.insert(0, cache)
+    try:
+        module = importlib.import_module(name)
+    except Exception as exc:  # noqa: BLE001 - a failed build means "cannot run here"
+        raise ImportError(f"the notebook's Cython cell did not build: {exc}") from exc
+    finally:
+        sys.path.remove(cache)
+    return module.f_cython
+
+
 # --------------------------------------------------------------------------
 # The MCMC sampler
 # --------------------------------------------------------------------------
@@ -305,6 +364,40 @@ def norm_pdf(loc, scale, x):
     """The notebook's ``norm_pdf``, replacing ``scipy.stats.norm(loc, scale).pdf(x)``."""
     y = (x - loc) / scale
     return np.exp(-y**2/2)/np.sqrt(2*np.pi) / scale
+
+
+def sampler_scipy(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,
+                  mu_prior_sd=1.):
+    """The notebook's first sampler: ``scipy.stats.norm`` objects, a list.
+
+    Its draws come from NumPy's global state (``norm(...).rvs()`` and
+    ``np.random.rand()``), in the same order as the final version's, so after
+    the same seed the two chains agree.
+    """
+    from scipy.stats import norm
+
+    mu_current = mu_init
+    posterior = [mu_current]
+    for i in range(samples):
+        # suggest new position
+        mu_proposal = norm(mu_current, proposal_width).rvs()
+
+        # Compute likelihood by multiplying probabilities of each data point
+        likelihood_current = norm(mu_current, 1).pdf(data).prod()
+        likelihood_proposal = norm(mu_proposal, 1).pdf(data).prod()
+        # Compute prior probability of current and proposed mu
+        prior_current = norm(mu_prior_mu, mu_prior_sd).pdf(mu_current)
+        prior_proposal = norm(mu_prior_mu, mu_prior_sd).pdf(mu_proposal)
+        p_current = likelihood_current * prior_current
+        p_proposal = likelihood_proposal * prior_proposal
+        # Accept proposal?
+        p_accept = p_proposal / p_current
+        accept = np.random.rand() < p_accept
+        if accept:
+            # Update position
+            mu_current = mu_proposal
+        posterior.append(mu_current)
+    return posterior
 
 
 def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior_mu=0,

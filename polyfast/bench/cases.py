@@ -33,6 +33,7 @@ from polyfast.bench.timing import Case, Engine
 #: extrapolated to the whole input.
 F_SIMPLE_PART = 10_000
 BUMP_PYTHON_ROWS = 20
+SCIPY_SAMPLES = 50
 
 
 def _numba(name: str, label: str) -> Engine:
@@ -62,6 +63,9 @@ POLY8 = Case(
         Engine("f_mem_numpy (NumPy, in place)", "numpy", timing.calls(baselines.f_mem_numpy)),
         Engine("f_numexper (numexpr)", "numexpr", timing.calls(baselines.f_numexper),
                requires="numexpr", jit=True),
+        Engine("f_cython (Cython)", "cython",
+               lambda x: functools.partial(baselines.f_cython_build(), x),
+               requires="Cython", jit=True),
         _numba("f_numba_simple", "numba.jit(f_numpy)"),
         _numba("f_numba_nest", "numba.jit(f_nest_numpy)"),
         _numba("f_numba_simple_ufunc", "numba.vectorize parallel"),
@@ -169,6 +173,14 @@ def _numba_sampler(data):
     return functools.partial(baselines.sampler_numba(), data, **_SAMPLER_ARGS)
 
 
+def _same_chain(value, reference) -> bool:
+    """The same chain; the SciPy sampler runs fewer steps: the same first steps."""
+    value, reference = np.asarray(value), np.asarray(reference)
+    if len(value) == SCIPY_SAMPLES + 1 < len(reference):
+        reference = reference[:len(value)]
+    return np.array_equal(value, reference)
+
+
 def _generator_sampler(data):
     rng = np.random.default_rng(baselines.SEED)
     return functools.partial(polyfast.sampler, data, **_SAMPLER_ARGS, rng=rng)
@@ -181,9 +193,14 @@ SAMPLER = Case(
            "after the same seed"),
     inputs=lambda: (baselines.mcmc_data(),),
     baseline="sampler (NumPy)",
-    same=np.array_equal,
+    same=_same_chain,
     setup=_seed_numpy,
     engines=(
+        Engine(f"sampler (SciPy's norm, the notebook's first version; {SCIPY_SAMPLES} "
+               "samples, extrapolated)", "scipy",
+               lambda d: functools.partial(baselines.sampler_scipy, d, samples=SCIPY_SAMPLES,
+                                           mu_init=1.),
+               requires="scipy", scale=baselines.SAMPLER_SAMPLES / SCIPY_SAMPLES),
         Engine("sampler (NumPy)", "numpy",
                lambda d: functools.partial(baselines.sampler, d, **_SAMPLER_ARGS)),
         Engine("sampler (numba.njit; numba's np.random seeded alike)", "numba", _numba_sampler,

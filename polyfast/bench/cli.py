@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -74,15 +76,18 @@ def format_ratio(ratio: float) -> str:
     return f"{ratio:.{digits}f}x"
 
 
-def format_table(results: Sequence[Result]) -> str:
+def format_table(results: Sequence[Result], fallback_cases: Sequence[str] = ()) -> str:
     """The results as a Markdown table, skipped engines left out.
 
-    The baseline's speed-up cell reads ``baseline``; times extrapolated from
-    a part of the input start with ``~``.
+    The baseline's speed-up cell reads ``baseline``, or ``baseline (fallback)``
+    in the cases of `fallback_cases` (whose first-choice baseline could not
+    run); times extrapolated from a part of the input start with ``~``.
 
     Parameters
     ----------
     results : sequence of Result
+    fallback_cases : sequence of str, optional
+        Names of the cases whose baseline is a fallback.
 
     Returns
     -------
@@ -99,7 +104,8 @@ def format_table(results: Sequence[Result]) -> str:
             r.engine,
             approx + timing.format_seconds(r.timing.median),
             approx + timing.format_seconds(r.timing.min),
-            "baseline" if r.baseline else format_ratio(r.speedup),
+            (("baseline (fallback)" if r.case in fallback_cases else "baseline")
+             if r.baseline else format_ratio(r.speedup)),
             timing.format_seconds(r.compile),
             same,
         ])
@@ -174,22 +180,34 @@ def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
 
 
 FAMILY_COLORS = {"polyfast": "tab:red", "numpy": "tab:blue", "numexpr": "tab:green",
-                 "numba": "tab:orange", "python": "tab:brown", "memory": "tab:gray"}
+                 "numba": "tab:orange", "python": "tab:brown", "memory": "tab:gray",
+                 "cython": "tab:olive", "scipy": "tab:cyan"}
+FAMILY_LABELS = {"polyfast": "polyfast", "numpy": "NumPy", "numexpr": "numexpr",
+                 "numba": "numba", "python": "pure Python", "memory": "memory copy",
+                 "cython": "Cython", "scipy": "SciPy"}
 
 
-def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
+def plot(path: str | None, results: Sequence[Result], cases: Sequence[Case],
+         quick: bool = False, load_note: str = "") -> Any:
     """Draw median times per engine, one panel per case, on a log scale.
 
     One horizontal bar per engine, coloured by family (polyfast red, NumPy
     blue, numba orange, numexpr green, pure Python brown), labelled with its
-    median time and its speed-up over the case's baseline.
+    median time and its speed-up over the case's baseline; a legend names
+    the colours.  The title says when the run was ``--quick`` and carries the
+    machine-load line when other processes disturbed the times.
 
     Parameters
     ----------
-    path : str
-        Image file; its extension picks the format (``.png``).
+    path : str or None
+        Image file; its extension picks the format (``.png``).  None returns
+        the matplotlib figure instead of saving it.
     results : sequence of Result
     cases : sequence of Case
+    quick : bool, optional
+        The run used ``--quick`` settings.
+    load_note : str, optional
+        `polyfast.bench.timing.LoadMeter.note` of the run.
     """
     import matplotlib
 
@@ -197,7 +215,9 @@ def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
     import textwrap
 
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
+    fallbacks = {c.name for c in cases if c.baseline_fallback()}
     panels = [(c, [r for r in results if r.case == c.name and r.timing]) for c in cases]
     heights = [0.9 + 0.35 * len(rows) for _, rows in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(12, sum(heights) + 0.8),
@@ -209,7 +229,8 @@ def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
                 color=[FAMILY_COLORS.get(r.family, "tab:purple") for r in rows])
         ax.set_xscale("log")
         for y, r in enumerate(rows):
-            ratio = "baseline" if r.baseline else format_ratio(r.speedup)
+            ratio = (("baseline (fallback)" if case.name in fallbacks else "baseline")
+                     if r.baseline else format_ratio(r.speedup))
             approx = "~" if r.scale != 1.0 else ""
             ax.annotate(f" {approx}{timing.format_seconds(r.timing.median)}  ({ratio})",
                         (r.timing.median, y), va="center", fontsize=8,
@@ -219,13 +240,38 @@ def plot(path: str, results: Sequence[Result], cases: Sequence[Case]) -> None:
         ax.grid(axis="x", which="major", alpha=0.3)
     axes[-1, 0].set_xlabel("median time per call (s, log scale); in brackets: speed-up over "
                            "the case's baseline; ~ extrapolated")
-    fig.suptitle(f"python -m polyfast  (polyfast {polyfast.__version__}, "
-                 f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()}; "
-                 f"NumPy {np.__version__}, Python {platform.python_version()})",
-                 fontsize=11)
+    families = list(dict.fromkeys(r.family for _, rows in panels for r in rows))
+    axes[0, 0].legend(handles=[Patch(color=FAMILY_COLORS.get(f, "tab:purple"),
+                                     label=FAMILY_LABELS.get(f, f)) for f in families],
+                      loc="lower right", fontsize=8)
+    title = (f"python -m polyfast{' --quick' if quick else ''}  (polyfast {polyfast.__version__}, "
+             f"{polyfast.get_num_threads()} threads, SIMD {polyfast.get_simd_level()}; "
+             f"NumPy {np.__version__}, Python {platform.python_version()})")
+    if quick:
+        title += "\n--quick run: fewer, shorter repeats; rough times"
+    if "disturb" in load_note:
+        title += f"\n{load_note}"
+    fig.suptitle(title, fontsize=11)
     fig.tight_layout()
+    if path is None:
+        return fig
     fig.savefig(path, dpi=120)
     plt.close(fig)
+    return None
+
+
+def unwritable(path: str) -> str | None:
+    """Why a file cannot be written at `path` (checked before the run), or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return "is a directory"
+    if not os.path.isdir(folder):
+        return f"no such directory {folder}"
+    if not os.access(folder, os.W_OK):
+        return f"directory {folder} is not writable"
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        return "file is not writable"
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -249,6 +295,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: --plot needs matplotlib, which is {why} "
                   "(pip install matplotlib)", file=sys.stderr)
             return 2
+    for option, path in (("--plot", args.plot), ("--json", args.json)):
+        problem = path and unwritable(path)
+        if problem:
+            print(f"error: {option} {path}: {problem}", file=sys.stderr)
+            return 2
     notes = []
     if args.threads is not None:
         try:
@@ -258,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
     cases = [c for c in CASES if args.case is None or c.name in args.case]
 
-    progress = timing.Progress(sum(len(c.engines) for c in cases))
+    progress = timing.Progress(sum(c.runnable_engines() for c in cases))
     load = timing.LoadMeter()
     results: list[Result] = []
     try:
@@ -273,13 +324,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, line in timing.engine_versions().items():
         print(f"- {name}: {line}")
     print(f"- {load.note()}")
+    fallbacks = {c.name: why for c in cases if (why := c.baseline_fallback())}
     for case in cases:
-        print(f"- case {case.name}: {case.title}; baseline: {baseline_of(case, results)}")
+        line = f"- case {case.name}: {case.title}; baseline: {baseline_of(case, results)}"
+        if case.name in fallbacks:
+            line += (f" (FALLBACK: {fallbacks[case.name]}; every speed-up of this case is "
+                     "over this fallback)")
+        print(line)
     print()
-    print(format_table(results))
+    print(format_table(results, list(fallbacks)))
     print()
     print("Times per call; ~ marks a time extrapolated from a part of the input; "
-          "compile: the first call, with the JIT's compilation.")
+          "compile: the first call, with the JIT's compilation (Cython: the cell's build, "
+          "cached under ~/.cache/polyfast/cython, or its import from there).")
     for line in notes + skipped_messages(results):
         print(line)
 
@@ -287,7 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_json(args.json, args, results, cases)
         print(f"wrote {args.json}", file=sys.stderr)
     if args.plot:
-        plot(args.plot, results, cases)
+        plot(args.plot, results, cases, quick=args.quick, load_note=load.note())
         print(f"wrote {args.plot}", file=sys.stderr)
 
     wrong = [f"{r.case}: {r.engine}" for r in results if r.same is False]

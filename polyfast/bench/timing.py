@@ -394,13 +394,15 @@ class Engine:
     name : str
         Row label.
     family : str
-        ``"polyfast"``, ``"numpy"``, ``"python"``, ``"numexpr"``, ``"numba"``
-        or ``"memory"`` (a copy, the memory-traffic bound); colours the plot.
+        ``"polyfast"``, ``"numpy"``, ``"python"``, ``"numexpr"``, ``"numba"``,
+        ``"cython"``, ``"scipy"`` or ``"memory"`` (a copy, the memory-traffic
+        bound); colours the plot.
     make : callable
         ``make(*inputs)`` returns a function of no argument that computes
         the case on those inputs (allocating whatever it must beforehand,
         e.g. an ``out=`` array).  Called with the optional module already
-        imported.
+        imported; an ImportError from it (a build that cannot be done here)
+        skips the engine.
     requires : str or None
         Optional module needed (``"numba"``, ``"numexpr"``); the engine is
         skipped when it cannot be imported.
@@ -468,6 +470,19 @@ class Case:
     baseline: str | Sequence[str]
     same: Callable[[Any, Any], bool] = np.allclose
     setup: Callable[[], object] | None = None
+
+    def runnable_engines(self) -> int:
+        """How many engines can run here (their optional module imports)."""
+        return sum(1 for e in self.engines
+                   if e.requires is None or not isinstance(optional_module(e.requires), str))
+
+    def baseline_fallback(self) -> str | None:
+        """Why this run's baseline is not the case's first choice, or None."""
+        first = self.baseline if isinstance(self.baseline, str) else self.baseline[0]
+        if self.resolve_baseline() == first:
+            return None
+        requires = next(e.requires for e in self.engines if e.name == first)
+        return f"{first} needs {requires}, which is {optional_module(requires)}"
 
     def resolve_baseline(self) -> str:
         """The engine that is this run's baseline (see `baseline`)."""
@@ -574,7 +589,7 @@ def run_case(
     timing : dict, optional
         Keyword arguments of `time_call`.
     progress : Progress, optional
-        Stepped once per engine.
+        Stepped once per engine that runs (not for skipped ones).
     settle : float, optional
         Pause between engines, in seconds.
 
@@ -593,8 +608,6 @@ def run_case(
     values: dict[str, Any] = {}
     reference = None
     for engine in order:
-        if progress is not None:
-            progress.step(f"{case.name}: {engine.name}")
         result = Result(case.name, engine.name, engine.family,
                         baseline=engine.name == baseline, scale=engine.scale)
         results[engine.name] = result
@@ -603,9 +616,15 @@ def run_case(
             if isinstance(module, str):
                 result.skipped = f"{engine.requires} {module}"
                 continue
+        if progress is not None:
+            progress.step(f"{case.name}: {engine.name}")
         with polyfast_threads(engine.threads):
             start = time.perf_counter()
-            fn = engine.make(*inputs)
+            try:
+                fn = engine.make(*inputs)
+            except ImportError as exc:  # an engine that cannot be built here (no C compiler)
+                result.skipped = f"{engine.requires or engine.family} cannot be built: {exc}"
+                continue
             build = time.perf_counter() - start
             setup = engine.setup or case.setup
             if setup is not None:

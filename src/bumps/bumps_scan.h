@@ -1,7 +1,7 @@
 /*
  * Template of the bump scan, included by bumps_scalar.c and bumps_simd.c (once
  * per SIMD level).  The includer defines
- *   PF_LEVEL                     suffix of the symbols (scalar, avx2, avx512)
+ *   PF_LEVEL                     suffix of the symbols (scalar, avx2, avx512, neon)
  * and, for a vectorized skip over the below-threshold background, static
  * functions named by
  *   PF_BUMPS_SKIP_F32, PF_BUMPS_SKIP_F64
@@ -59,7 +59,7 @@ PF_DEFINE_SKIP_SCALAR(skip_scalar_f64, double)
  * own.
  */
 #define PF_DEFINE_BUMPS_SCAN(name, impl, T, skip)                           \
-    static inline __attribute__((always_inline)) intptr_t impl(             \
+    static PF_ALWAYS_INLINE intptr_t impl(                                   \
         const char *row, intptr_t len, intptr_t stride, T threshold,        \
         double integral_threshold, int64_t min_width, char *out,            \
         intptr_t out_stride, intptr_t cap)                                  \

@@ -50,6 +50,13 @@
 #define PF_MB_BITS_32(v) _mm512_movepi32_mask((__m512i)(v))
 #define PF_MB_UNORD_64(a, b) _mm512_cmp_pd_mask((__m512d)(a), (__m512d)(b), _CMP_UNORD_Q)
 #define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
+#elif defined(PF_BUILD_NEON)
+#define PF_MB_GROUPS 4
+#define PF_MB_KMASK 0
+#define PF_MB_BITS_64(v) pf_neon_bits64((int64x2_t)(v))
+#define PF_MB_BITS_32(v) pf_neon_bits32((int32x4_t)(v))
+#define PF_MB_UNORD_64(a, b) pf_neon_unord64((float64x2_t)(a), (float64x2_t)(b))
+#define PF_MB_UNORD_32(a, b) pf_neon_unord32((float32x4_t)(a), (float32x4_t)(b))
 #else
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -228,17 +235,20 @@ static inline void PF_MB_FN(pf_mb_split)(const char *p, PF_MB_V *cr, PF_MB_V *ci
     PF_MB_V a, b;
     memcpy(&a, p, sizeof a);
     memcpy(&b, p + sizeof a, sizeof b);
-#if PF_MB_LANES == 4
-    *cr = __builtin_shuffle(a, b, (PF_MB_IV){0, 2, 4, 6});
-    *ci = __builtin_shuffle(a, b, (PF_MB_IV){1, 3, 5, 7});
+#if PF_MB_LANES == 2
+    *cr = PF_SHUFFLE2(a, b, PF_MB_IV, 0, 2);
+    *ci = PF_SHUFFLE2(a, b, PF_MB_IV, 1, 3);
+#elif PF_MB_LANES == 4
+    *cr = PF_SHUFFLE2(a, b, PF_MB_IV, 0, 2, 4, 6);
+    *ci = PF_SHUFFLE2(a, b, PF_MB_IV, 1, 3, 5, 7);
 #elif PF_MB_LANES == 8
-    *cr = __builtin_shuffle(a, b, (PF_MB_IV){0, 2, 4, 6, 8, 10, 12, 14});
-    *ci = __builtin_shuffle(a, b, (PF_MB_IV){1, 3, 5, 7, 9, 11, 13, 15});
+    *cr = PF_SHUFFLE2(a, b, PF_MB_IV, 0, 2, 4, 6, 8, 10, 12, 14);
+    *ci = PF_SHUFFLE2(a, b, PF_MB_IV, 1, 3, 5, 7, 9, 11, 13, 15);
 #elif PF_MB_LANES == 16
-    *cr = __builtin_shuffle(a, b, (PF_MB_IV){0, 2, 4, 6, 8, 10, 12, 14,
-                                             16, 18, 20, 22, 24, 26, 28, 30});
-    *ci = __builtin_shuffle(a, b, (PF_MB_IV){1, 3, 5, 7, 9, 11, 13, 15,
-                                             17, 19, 21, 23, 25, 27, 29, 31});
+    *cr = PF_SHUFFLE2(a, b, PF_MB_IV, 0, 2, 4, 6, 8, 10, 12, 14,
+                           16, 18, 20, 22, 24, 26, 28, 30);
+    *ci = PF_SHUFFLE2(a, b, PF_MB_IV, 1, 3, 5, 7, 9, 11, 13, 15,
+                           17, 19, 21, 23, 25, 27, 29, 31);
 #else
 #error "unsupported lane count"
 #endif

@@ -14,7 +14,7 @@
 int pf_mh_stats_compute(const char *data, intptr_t n, intptr_t stride,
                         pf_mh_stats *st, intptr_t *bad)
 {
-    double sum = 0.0;
+    double sum = 0.0, largest = 0.0;
     for (intptr_t i = 0; i < n; i++) {
         const double d = *(const double *)(data + i * stride);
         if (!isfinite(d)) {
@@ -22,15 +22,27 @@ int pf_mh_stats_compute(const char *data, intptr_t n, intptr_t stride,
             return -1;
         }
         sum += d;
+        largest = fabs(d) > largest ? fabs(d) : largest;
     }
-    /* Any center is exact in the formulas; the mean keeps t1 small. */
+    /* Any center is exact in the formulas; the mean keeps t1 small.  The
+     * running sum can overflow while the mean is finite (1000 x 1e306):
+     * then the mean is summed as d/n, whose partial sums stay below the
+     * largest |d|. */
     double center = n > 0 ? sum / (double)n : 0.0;
-    if (!isfinite(center))
+    if (!isfinite(center)) {
         center = 0.0;
+        for (intptr_t i = 0; i < n; i++)
+            center += *(const double *)(data + i * stride) / (double)n;
+    }
+    /* d - center can overflow when both are near DBL_MAX with opposite
+     * signs: for such data the sums run on halves (exact at that size) and
+     * t1, which is near 0, is doubled back.  Ordinary data take the plain
+     * path, bit for bit as before. */
+    const double half = largest > DBL_MAX / 4 ? 0.5 : 1.0;
     /* Neumaier's compensated sum of d - center. */
     double t1 = 0.0, comp = 0.0, t2 = 0.0;
     for (intptr_t i = 0; i < n; i++) {
-        const double e = *(const double *)(data + i * stride) - center;
+        const double e = *(const double *)(data + i * stride) * half - center * half;
         const double t = t1 + e;
         if (fabs(t1) >= fabs(e))
             comp += (t1 - t) + e;
@@ -41,8 +53,8 @@ int pf_mh_stats_compute(const char *data, intptr_t n, intptr_t stride,
     }
     st->n = n;
     st->center = center;
-    st->t1 = t1 + comp;
-    st->t2 = t2;
+    st->t1 = (t1 + comp) / half;
+    st->t2 = t2 / (half * half); /* inf for such data: the tie margin is then off */
     return 0;
 }
 

@@ -33,7 +33,7 @@
 
 typedef struct {
     intptr_t n;
-    double center; /* mean(data), or 0 if the sum overflows */
+    double center; /* mean(data), computed without overflow */
     double t1;     /* sum(d - center), compensated */
     double t2;     /* sum((d - center)**2), for the tie margin only */
 } pf_mh_stats;

@@ -64,12 +64,74 @@ static void keep_first_error(saved_error *first)
 typedef struct {
     PyObject *tie;
     PyThreadState *save; /* the released thread state while the chain runs */
+    /* A RandomState's cached Gaussian: the chain's copy (NULL for a
+     * Generator), and what the RandomState object holds now. */
+    pf_legacy_gauss_state *gauss;
+    int object_has_gauss;
+    double object_gauss;
+    PyObject *rng, *bitgen_obj, *proxy;
 } glue_ctx;
+
+static int read_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
+                             int *has_gauss, double *gauss);
+static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
+                              int has_gauss, double gauss);
+
+/*
+ * Python code run in the middle of the chain (the tie-breaker, a signal
+ * handler at a poll) may draw from the same RandomState: its re-entrant lock
+ * lets the handler's thread through.  So before such code runs the object
+ * gets the chain's cached Gaussian, and afterwards the chain takes back what
+ * the object then holds: no draw is ever used twice.  MT19937's own state is
+ * advanced in place through the capsule and needs no copy.
+ */
+static int lend_gauss(glue_ctx *ctx)
+{
+    if (ctx->gauss == NULL || (ctx->gauss->has_gauss == ctx->object_has_gauss &&
+                               memcmp(&ctx->gauss->gauss, &ctx->object_gauss,
+                                      sizeof ctx->object_gauss) == 0))
+        return 0;
+    if (write_cached_gauss(ctx->rng, ctx->bitgen_obj, ctx->proxy, ctx->gauss->has_gauss,
+                           ctx->gauss->gauss) < 0)
+        return -1;
+    ctx->object_has_gauss = ctx->gauss->has_gauss;
+    ctx->object_gauss = ctx->gauss->gauss;
+    return 0;
+}
+
+static int take_back_gauss(glue_ctx *ctx)
+{
+    if (ctx->gauss == NULL)
+        return 0;
+    if (read_cached_gauss(ctx->rng, ctx->bitgen_obj, ctx->proxy, &ctx->object_has_gauss,
+                          &ctx->object_gauss) < 0)
+        return -1;
+    ctx->gauss->has_gauss = ctx->object_has_gauss;
+    ctx->gauss->gauss = ctx->object_gauss;
+    return 0;
+}
+
+/* take_back_gauss with an exception possibly set (raised by the tie-breaker
+ * or a signal handler): that one is kept. */
+static int take_back_gauss_keeping_error(glue_ctx *ctx)
+{
+    saved_error err = save_error();
+    const int rc = take_back_gauss(ctx);
+    if (rc < 0)
+        keep_first_error(&err);
+    if (has_saved(&err))
+        restore_error(err);
+    return rc;
+}
 
 static int tie_break(void *ctx_, double mu_current, double mu_proposal, double u)
 {
     glue_ctx *ctx = ctx_;
     PyEval_RestoreThread(ctx->save);
+    if (lend_gauss(ctx) < 0) {
+        ctx->save = PyEval_SaveThread();
+        return PF_MH_ERROR;
+    }
     int result;
     PyObject *r = PyObject_CallFunction(ctx->tie, "ddd", mu_current, mu_proposal, u);
     if (r == NULL) {
@@ -81,6 +143,8 @@ static int tie_break(void *ctx_, double mu_current, double mu_proposal, double u
         result = truth < 0 ? PF_MH_ERROR : truth ? PF_MH_ACCEPT : PF_MH_REJECT;
     }
     Py_XDECREF(r);
+    if (take_back_gauss_keeping_error(ctx) < 0)
+        result = PF_MH_ERROR;
     ctx->save = PyEval_SaveThread();
     return result;
 }
@@ -89,7 +153,11 @@ static int poll_signals(void *ctx_)
 {
     glue_ctx *ctx = ctx_;
     PyEval_RestoreThread(ctx->save);
-    const int r = PyErr_CheckSignals();
+    int r = lend_gauss(ctx);
+    if (r == 0)
+        r = PyErr_CheckSignals();
+    if (take_back_gauss_keeping_error(ctx) < 0)
+        r = -1;
     ctx->save = PyEval_SaveThread();
     return r;
 }
@@ -268,12 +336,13 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     int has_gauss0 = 0;
     double gauss0 = 0.0;
     pf_mh_draws draws;
-    glue_ctx ctx = {tie, NULL};
+    glue_ctx ctx = {.tie = tie, .rng = rng, .proxy = proxy};
     pf_mh_params params;
 
     bitgen_obj = PyObject_GetAttrString(rng, legacy ? "_bit_generator" : "bit_generator");
     if (bitgen_obj == NULL)
         goto cleanup;
+    ctx.bitgen_obj = bitgen_obj;
     capsule = PyObject_GetAttrString(bitgen_obj, "capsule");
     if (capsule == NULL)
         goto cleanup;
@@ -295,6 +364,9 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
         gauss_read = 1;
         gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0};
         draws = (pf_mh_draws){pf_legacy_gauss, pf_legacy_uniform, &gauss_state};
+        ctx.gauss = &gauss_state;
+        ctx.object_has_gauss = has_gauss0;
+        ctx.object_gauss = gauss0;
     } else {
         draws = (pf_mh_draws){generator_normal, generator_uniform, bitgen};
     }
@@ -321,14 +393,11 @@ cleanup:
     /* Runs with or without an exception set; keeps the first one. */
     {
         saved_error err = save_error();
-        /* RandomState's own copy is still the initial one: write only a change */
-        if (gauss_read && (gauss_state.has_gauss != has_gauss0 ||
-                           memcmp(&gauss_state.gauss, &gauss0, sizeof gauss0) != 0)) {
-            if (write_cached_gauss(rng, bitgen_obj, proxy, gauss_state.has_gauss,
-                                   gauss_state.gauss) < 0) {
-                failed = 1;
-                keep_first_error(&err);
-            }
+        /* the RandomState object gets the chain's cached Gaussian if it
+         * holds another one */
+        if (gauss_read && lend_gauss(&ctx) < 0) {
+            failed = 1;
+            keep_first_error(&err);
         }
         if (locked) {
             PyObject *rr = PyObject_CallMethod(lock, "release", NULL);

@@ -8,6 +8,7 @@
 #include "module/numpy_api.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime/cpu_features.h"
 #include "runtime/thread_pool.h"
@@ -93,48 +94,79 @@ static struct PyModuleDef core_module = {
     .m_methods = pf_module_methods,
 };
 
+/* The value of an environment variable without surrounding whitespace and,
+ * with `lower`, in lower case, in `buffer`; NULL when unset or blank.  Peers
+ * (OMP_NUM_THREADS, OPENBLAS_NUM_THREADS) are that lenient. */
+static const char *env_value(const char *name, char *buffer, size_t size, int lower)
+{
+    const char *text = getenv(name);
+    if (text == NULL)
+        return NULL;
+    while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+        text++;
+    size_t length = strlen(text);
+    while (length > 0 && (text[length - 1] == ' ' || text[length - 1] == '\t' ||
+                          text[length - 1] == '\n' || text[length - 1] == '\r'))
+        length--;
+    if (length == 0)
+        return NULL;
+    if (length >= size)
+        length = size - 1; /* too long to be valid: still named in the warning */
+    for (size_t i = 0; i < length; i++)
+        buffer[i] = lower && text[i] >= 'A' && text[i] <= 'Z' ? (char)(text[i] - 'A' + 'a')
+                                                             : text[i];
+    buffer[length] = '\0';
+    return buffer;
+}
+
 /* POLYFAST_SIMD may lower the level (to test every path on one machine);
- * asking for more than the CPU has would crash with SIGILL, so it warns. */
+ * asking for more than the CPU has would crash with SIGILL, so it warns, as
+ * it does for a name it does not know: a bad setting never stops an import. */
 static int select_simd_level(void)
 {
     const pf_simd_level best = pf_cpu_best_simd_level();
     pf_set_selected_simd_level(best);
-    const char *forced = getenv("POLYFAST_SIMD");
-    if (forced == NULL || forced[0] == '\0')
+    char buffer[64];
+    const char *forced = env_value("POLYFAST_SIMD", buffer, sizeof buffer, 1);
+    if (forced == NULL)
         return 0;
     pf_simd_level wanted;
     if (pf_simd_level_from_name(forced, &wanted) < 0) {
-        PyErr_Format(PyExc_ValueError,
-                     "POLYFAST_SIMD must be 'scalar', 'avx2' or 'avx512', got '%.50s'", forced);
-        return -1;
+#define PF_QUOTED_LEVEL(level) " '" #level "'"
+        return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                "POLYFAST_SIMD='%s' is not one of" PF_FOR_EACH_SIMD_LEVEL(
+                                    PF_QUOTED_LEVEL) "; using '%s', the best this CPU supports",
+                                forced, pf_simd_level_name(best));
+#undef PF_QUOTED_LEVEL
     }
-    if (wanted > best) {
-        if (PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
-                             "POLYFAST_SIMD=%s: this CPU supports at most '%s'; using '%s'",
-                             forced, pf_simd_level_name(best), pf_simd_level_name(best)) < 0)
-            return -1;
-        return 0;
-    }
+    if (wanted > best)
+        return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                                "POLYFAST_SIMD=%s: this CPU supports at most '%s'; using '%s'",
+                                forced, pf_simd_level_name(best), pf_simd_level_name(best));
     pf_set_selected_simd_level(wanted);
     return 0;
 }
 
+/* POLYFAST_NUM_THREADS, or the CPUs this process may use; a value that is no
+ * integer from 1 to PF_MAX_THREADS warns and names the count used instead. */
 static int initial_thread_count(int *nthreads)
 {
     *nthreads = pf_pool_default_threads();
-    const char *text = getenv("POLYFAST_NUM_THREADS");
-    if (text == NULL || text[0] == '\0')
+    char buffer[64];
+    const char *text = env_value("POLYFAST_NUM_THREADS", buffer, sizeof buffer, 0);
+    if (text == NULL)
         return 0;
     char *end;
     const long value = strtol(text, &end, 10);
-    if (*end != '\0' || value < 1 || value > PF_MAX_THREADS) {
-        PyErr_Format(PyExc_ValueError,
-                     "POLYFAST_NUM_THREADS must be an integer from 1 to %d, got '%.50s'",
-                     PF_MAX_THREADS, text);
-        return -1;
+    if (*end == '\0' && value >= 1 && value <= PF_MAX_THREADS) {
+        *nthreads = (int)value;
+        return 0;
     }
-    *nthreads = (int)value;
-    return 0;
+    if (*end == '\0' && value > PF_MAX_THREADS)
+        *nthreads = PF_MAX_THREADS;
+    return PyErr_WarnFormat(PyExc_RuntimeWarning, 1,
+                            "POLYFAST_NUM_THREADS='%s' is not an integer from 1 to %d; "
+                            "using %d threads", text, PF_MAX_THREADS, *nthreads);
 }
 
 static int append_name(PyObject *list, const char *name)
@@ -169,6 +201,21 @@ fail:
     return -1;
 }
 
+/*
+ * Outputs larger than half the last-level cache cannot survive in it
+ * alongside their input: write them past the cache.  The cache a machine
+ * reports can mislead both ways (a VM may report its host's shared L3 of
+ * hundreds of MiB, of which one process gets a fraction), so the threshold is
+ * kept between 1 and 16 MiB: an output of 16 MiB next to its 16 MiB input
+ * already fills most real per-process cache shares.
+ */
+static intptr_t stream_threshold(intptr_t last_level_cache_bytes)
+{
+    const intptr_t lowest = (intptr_t)1 << 20, highest = (intptr_t)16 << 20;
+    const intptr_t half = last_level_cache_bytes / 2;
+    return half < lowest ? lowest : half > highest ? highest : half;
+}
+
 PyMODINIT_FUNC PyInit__core(void)
 {
     import_array();
@@ -185,20 +232,19 @@ PyMODINIT_FUNC PyInit__core(void)
 #ifdef Py_GIL_DISABLED
     /* Free-threaded CPython: say that this module does not need the GIL, or
      * importing it would turn the GIL back on for the whole process.  Nothing
-     * here relies on it: the pool and the SIMD level are pthread/atomic state
-     * of their own, the loops run without the GIL anyway, the ufuncs are
-     * built once here, and the sampler holds the bit generator's own lock
-     * while it uses it (polyfast/_mcmc.py drops the one trick that relied on
-     * the GIL, the swapped RandomState._bit_generator, when the GIL is off).
-     * Single-phase init, so this call rather than a Py_mod_gil slot. */
+     * here relies on it: the pool and the SIMD level are state of their own,
+     * under their own locks and atomics (runtime/threads.h), the loops run
+     * without the GIL anyway, the ufuncs are built once here, and the sampler
+     * holds the bit generator's own lock while it uses it (polyfast/_mcmc.py
+     * drops the one trick that relied on the GIL, the swapped
+     * RandomState._bit_generator, when the GIL is off).  Single-phase init,
+     * so this call rather than a Py_mod_gil slot. */
     if (PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) < 0) {
         Py_DECREF(module);
         return NULL;
     }
 #endif
-    /* Outputs larger than half the last-level cache cannot survive in it
-     * alongside their input: write them past the cache. */
-    const intptr_t stream_min_bytes = pf_cpu_last_level_cache_bytes() / 2;
+    const intptr_t stream_min_bytes = stream_threshold(pf_cpu_last_level_cache_bytes());
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++) {
         PyObject *ufunc = pf_build_ufunc(*spec, pf_selected_simd_level(), stream_min_bytes);
         if (ufunc == NULL) {

@@ -1,5 +1,6 @@
 #include "module/parallel_loop.h"
 
+#include "runtime/residency.h"
 #include "runtime/thread_pool.h"
 
 typedef struct {
@@ -57,6 +58,24 @@ static int outputs_partly_overlap_inputs(char **args, npy_intp n, const npy_intp
     return 0;
 }
 
+/* Stream a large output only into pages that already exist: a fresh
+ * allocation (NumPy's own output) takes its page faults either way, and
+ * non-temporal stores into it measured slower than plain ones, while into a
+ * reused buffer (out=) they save reading the destination into the cache. */
+static int worth_streaming(char **args, npy_intp n, const npy_intp *steps,
+                           const pf_loop_data *loop, intptr_t out_bytes)
+{
+    if (out_bytes < loop->stream_min_bytes)
+        return 0;
+    for (int o = loop->nin; o < loop->nin + loop->nout; o++) {
+        const npy_intp step = steps[o] < 0 ? -steps[o] : steps[o];
+        const char *low = steps[o] < 0 ? args[o] + (n - 1) * steps[o] : args[o];
+        if (pf_pages_resident(low, n * step) == 0)
+            return 0;
+    }
+    return 1;
+}
+
 intptr_t pf_min_parallel_outer(intptr_t min_parallel, intptr_t work_per_item)
 {
     if (work_per_item <= 1)
@@ -80,7 +99,7 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
         .args = args,
         .core_dims = dimensions + 1,
         .steps = steps,
-        .hints = out_bytes >= loop->stream_min_bytes ? PF_HINT_STREAM : 0u,
+        .hints = worth_streaming(args, n, steps, loop, out_bytes) ? PF_HINT_STREAM : 0u,
     };
     if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout)) {
         run_block(&ctx, 0, n);

@@ -72,7 +72,7 @@ function(
     flags="METH_NOARGS",
     stub="def get_simd_level() -> str: ...",
     doc="""
-        The SIMD level the loops use: 'scalar', 'avx2' or 'avx512'.
+        The SIMD level the loops use: 'scalar', 'avx2', 'avx512' or 'neon'.
 
         The best level the CPU supports, unless ``POLYFAST_SIMD`` lowered it at
         import. Every level gives the same bits.
@@ -80,7 +80,7 @@ function(
         Returns
         -------
         str
-            'scalar', 'avx2' or 'avx512'.
+            'scalar', 'avx2' or 'avx512' on x86-64; 'scalar' or 'neon' on arm64.
 
         See Also
         --------
@@ -89,7 +89,7 @@ function(
         Examples
         --------
         >>> import polyfast
-        >>> polyfast.get_simd_level() in ('scalar', 'avx2', 'avx512')
+        >>> polyfast.get_simd_level() in ('scalar', 'avx2', 'avx512', 'neon')
         True
     """,
 )
@@ -105,7 +105,7 @@ function(
         Returns
         -------
         str
-            'scalar', 'avx2' or 'avx512'.
+            'scalar', 'avx2' or 'avx512' on x86-64; 'scalar' or 'neon' on arm64.
 
         See Also
         --------
@@ -114,7 +114,7 @@ function(
         Examples
         --------
         >>> import polyfast
-        >>> polyfast.get_cpu_simd_level() in ('scalar', 'avx2', 'avx512')
+        >>> polyfast.get_cpu_simd_level() in ('scalar', 'avx2', 'avx512', 'neon')
         True
     """,
 )

@@ -64,7 +64,7 @@ PF_DEFINE_VBROADCAST(pf_vf32, float)
                 PF_CAT(store, V)(y + i, p);                                \
         }                                                                  \
         for (; i < n; i++) y[i] = eval(x[i]);                              \
-        if (use_stream) _mm_sfence();                                      \
+        if (use_stream) PF_STREAM_FENCE();                                      \
     }                                                                      \
                                                                            \
     PF_KERNEL(PF_NAME(pf_poly8_##suffix))                                  \

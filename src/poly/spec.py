@@ -84,7 +84,7 @@ ufunc(
         Where to put the result; see `ufuncs`.
     **kwargs
         Other keyword arguments of generalized ufuncs (``dtype``, ``casting``,
-        ``axes``, ``axis``, ``keepdims``).
+        ``axes``, ``axis``).
 
     Returns
     -------

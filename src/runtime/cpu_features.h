@@ -11,7 +11,8 @@ pf_simd_level pf_cpu_best_simd_level(void);
 
 const char *pf_simd_level_name(pf_simd_level level);
 
-/* Parses "scalar", "avx2", "avx512"; returns -1 for anything else. */
+/* Parses a level name of this build ("scalar", "avx2", "avx512" on x86-64,
+ * "scalar", "neon" on arm64); returns -1 for anything else. */
 int pf_simd_level_from_name(const char *name, pf_simd_level *level);
 
 /* The level the loops use: chosen once at import (module.c) from the CPU and
@@ -19,7 +20,13 @@ int pf_simd_level_from_name(const char *name, pf_simd_level *level);
 void pf_set_selected_simd_level(pf_simd_level level);
 pf_simd_level pf_selected_simd_level(void);
 
-/* Bytes of last-level cache, or a conservative guess when the OS won't say. */
+/* Bytes of last-level cache (Linux sysfs, macOS sysctl, Windows
+ * GetLogicalProcessorInformationEx), or a conservative guess when the OS won't
+ * say. */
 intptr_t pf_cpu_last_level_cache_bytes(void);
+
+/* The CPUs this process may run on (its affinity mask where the OS has one),
+ * at least 1. */
+int pf_cpu_count(void);
 
 #endif

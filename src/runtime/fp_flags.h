@@ -9,6 +9,26 @@
 
 #include <fenv.h>
 
+#if defined(__MINGW32__)
+/* mingw-w64's fesetexceptflag clears the whole MXCSR, exception masks
+ * included, so the next overflow traps (seen with Debian 12's mingw-w64
+ * under wine).  Test, clear and raise again: the same flags afterwards. */
+typedef struct {
+    int flags;
+} pf_fpflags;
+
+static inline void pf_fpflags_save(pf_fpflags *saved)
+{
+    saved->flags = fetestexcept(FE_ALL_EXCEPT);
+}
+
+static inline void pf_fpflags_restore(const pf_fpflags *saved)
+{
+    feclearexcept(FE_ALL_EXCEPT);
+    if (saved->flags != 0)
+        feraiseexcept(saved->flags);
+}
+#else
 typedef struct {
     fexcept_t flags;
 } pf_fpflags;
@@ -22,5 +42,6 @@ static inline void pf_fpflags_restore(const pf_fpflags *saved)
 {
     fesetexceptflag(&saved->flags, FE_ALL_EXCEPT);
 }
+#endif
 
 #endif

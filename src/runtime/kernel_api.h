@@ -30,4 +30,15 @@ typedef void (*pf_kernel_fn)(char *const *args, intptr_t n,
  */
 enum { PF_HINT_STREAM = 1u };
 
+/* A helper whose constant arguments must specialize its body in each caller
+ * (a contiguous row gets a loop of its own): forced inline where the compiler
+ * has a spelling for it, a plain hint elsewhere. */
+#if defined(__GNUC__) || defined(__clang__)
+#define PF_ALWAYS_INLINE inline __attribute__((always_inline))
+#elif defined(_MSC_VER)
+#define PF_ALWAYS_INLINE __forceinline
+#else
+#define PF_ALWAYS_INLINE inline
+#endif
+
 #endif

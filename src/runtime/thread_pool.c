@@ -1,12 +1,10 @@
 #include "runtime/thread_pool.h"
 
 #include <fenv.h>
-#include <pthread.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdatomic.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "runtime/cpu_features.h"
+#include "runtime/threads.h"
 
 /* Blocks per thread: enough for dynamic balancing when one core is shared with
  * another process or items cost unequal time (Mandelbrot), few enough that
@@ -17,41 +15,23 @@
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
  * costs a sizeable part of a mid-sized call; back-to-back calls (loops,
  * benchmarks, a notebook cell) then find the workers awake; longer spins only
- * burn a core that another process may want. */
+ * burn a core that another process may want.  The spin is short, so the
+ * polite PAUSE/YIELD hint (pf_cpu_relax) is worth it: it lets an SMT sibling
+ * run and keeps the loop from flooding the memory pipeline. */
 #define PF_SPIN_NS 20000
-
-/* The spin is short, so the polite PAUSE/YIELD hint is worth it: it lets an
- * SMT sibling run and keeps the loop from flooding the memory pipeline. */
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield" ::: "memory");
-#else
-    atomic_signal_fence(memory_order_seq_cst);
-#endif
-}
-
-static int64_t monotonic_ns(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-}
 
 /* Polls until `(*value == target) == equal` for up to PF_SPIN_NS; returns
  * whether that happened. */
 static int spin_until(const atomic_uint_fast64_t *value, uint64_t target, int equal)
 {
-    const int64_t deadline = monotonic_ns() + PF_SPIN_NS;
+    const int64_t deadline = pf_monotonic_ns() + PF_SPIN_NS;
     for (;;) {
         for (int i = 0; i < 64; i++) {
             if ((atomic_load_explicit(value, memory_order_acquire) == target) == equal)
                 return 1;
-            cpu_relax();
+            pf_cpu_relax();
         }
-        if (monotonic_ns() > deadline)
+        if (pf_monotonic_ns() > deadline)
             return 0;
     }
 }
@@ -71,10 +51,10 @@ typedef struct {
 } pf_job;
 
 static struct {
-    pthread_mutex_t busy; /* held by the call that owns the pool */
-    pthread_mutex_t lock; /* guards everything below except the atomics */
-    pthread_cond_t work_ready;
-    pthread_cond_t work_done;
+    pf_mutex busy; /* held by the call that owns the pool */
+    pf_mutex lock; /* guards everything below except the atomics */
+    pf_cond work_ready;
+    pf_cond work_done;
     atomic_uint_fast64_t generation; /* written under lock, polled without */
     int sleeping_workers;
     int caller_sleeping;
@@ -83,10 +63,10 @@ static struct {
     pf_job job;
     atomic_int nthreads;
 } pool = {
-    .busy = PTHREAD_MUTEX_INITIALIZER,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-    .work_ready = PTHREAD_COND_INITIALIZER,
-    .work_done = PTHREAD_COND_INITIALIZER,
+    .busy = PF_MUTEX_INIT,
+    .lock = PF_MUTEX_INIT,
+    .work_ready = PF_COND_INIT,
+    .work_done = PF_COND_INIT,
     .nthreads = 1,
 };
 
@@ -102,19 +82,19 @@ static void run_blocks(pf_job *job)
     }
 }
 
-static void *worker_main(void *arg)
+static void worker_main(void *arg)
 {
     const int index = (int)(intptr_t)arg;
-    pthread_mutex_lock(&pool.lock);
+    pf_mutex_lock(&pool.lock);
     uint64_t seen = pool.birth_generation[index];
-    pthread_mutex_unlock(&pool.lock);
+    pf_mutex_unlock(&pool.lock);
     for (;;) {
         const int woke_spinning = spin_until(&pool.generation, seen, 0);
-        pthread_mutex_lock(&pool.lock);
+        pf_mutex_lock(&pool.lock);
         if (!woke_spinning) {
             pool.sleeping_workers++;
             while (atomic_load(&pool.generation) == seen)
-                pthread_cond_wait(&pool.work_ready, &pool.lock);
+                pf_cond_wait(&pool.work_ready, &pool.lock);
             pool.sleeping_workers--;
         }
         /* Under the lock the generation and the job it names are consistent:
@@ -124,7 +104,7 @@ static void *worker_main(void *arg)
         const int takes_part = index < job->nhelpers && job->open_seats > 0;
         if (takes_part)
             job->open_seats--;
-        pthread_mutex_unlock(&pool.lock);
+        pf_mutex_unlock(&pool.lock);
         if (!takes_part)
             continue;
 
@@ -136,38 +116,25 @@ static void *worker_main(void *arg)
             atomic_fetch_or_explicit(&job->fp_flags, raised, memory_order_relaxed);
 
         if (atomic_fetch_sub_explicit(&job->helpers_left, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&pool.lock);
+            pf_mutex_lock(&pool.lock);
             if (pool.caller_sleeping)
-                pthread_cond_signal(&pool.work_done);
-            pthread_mutex_unlock(&pool.lock);
+                pf_cond_signal(&pool.work_done);
+            pf_mutex_unlock(&pool.lock);
         }
     }
-    return NULL;
 }
 
 /* Starts workers up to `wanted`; called with pool.lock held.  Returns how many
  * exist, which is fewer than wanted if the system refuses more threads. */
 static int ensure_workers(int wanted)
 {
-    if (pool.nworkers >= wanted)
-        return pool.nworkers;
-    /* Workers must never run a Python signal handler's C part. */
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     while (pool.nworkers < wanted) {
-        pthread_t thread;
         const int index = pool.nworkers;
         pool.birth_generation[index] = atomic_load(&pool.generation);
-        if (pthread_create(&thread, &attr, worker_main, (void *)(intptr_t)index) != 0)
+        if (pf_thread_start(worker_main, (void *)(intptr_t)index) != 0)
             break;
         pool.nworkers++;
     }
-    pthread_attr_destroy(&attr);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
     return pool.nworkers;
 }
 
@@ -177,7 +144,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     const int nthreads = atomic_load_explicit(&pool.nthreads, memory_order_relaxed);
     if (n <= 0)
         return;
-    if (nthreads <= 1 || n < min_parallel || pthread_mutex_trylock(&pool.busy) != 0) {
+    if (nthreads <= 1 || n < min_parallel || pf_mutex_trylock(&pool.busy) != 0) {
         fn(ctx, 0, n);
         return;
     }
@@ -195,13 +162,13 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     const intptr_t nblocks = (n + block - 1) / block;
     int nhelpers = nblocks - 1 < nthreads - 1 ? (int)(nblocks - 1) : nthreads - 1;
 
-    pthread_mutex_lock(&pool.lock);
+    pf_mutex_lock(&pool.lock);
     const int available = ensure_workers(nhelpers);
     if (available < nhelpers)
         nhelpers = available;
     if (nhelpers == 0) {
-        pthread_mutex_unlock(&pool.lock);
-        pthread_mutex_unlock(&pool.busy);
+        pf_mutex_unlock(&pool.lock);
+        pf_mutex_unlock(&pool.busy);
         fn(ctx, 0, n);
         return;
     }
@@ -219,31 +186,31 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     fegetenv(&job->env);
     atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
     if (pool.sleeping_workers > 0)
-        pthread_cond_broadcast(&pool.work_ready);
-    pthread_mutex_unlock(&pool.lock);
+        pf_cond_broadcast(&pool.work_ready);
+    pf_mutex_unlock(&pool.lock);
 
     run_blocks(job);
 
     /* Every block is taken.  A helper that has not joined yet (its core busy
      * with another process, or still waking) would find nothing to do: close
      * its seat rather than wait for it to be scheduled. */
-    pthread_mutex_lock(&pool.lock);
+    pf_mutex_lock(&pool.lock);
     const int never_joined = job->open_seats;
     job->open_seats = 0;
-    pthread_mutex_unlock(&pool.lock);
+    pf_mutex_unlock(&pool.lock);
     if (never_joined > 0)
         atomic_fetch_sub_explicit(&job->helpers_left, (uint64_t)never_joined, memory_order_acq_rel);
 
     if (!spin_until(&job->helpers_left, 0, 1)) {
-        pthread_mutex_lock(&pool.lock);
+        pf_mutex_lock(&pool.lock);
         pool.caller_sleeping = 1;
         while (atomic_load_explicit(&job->helpers_left, memory_order_acquire) != 0)
-            pthread_cond_wait(&pool.work_done, &pool.lock);
+            pf_cond_wait(&pool.work_done, &pool.lock);
         pool.caller_sleeping = 0;
-        pthread_mutex_unlock(&pool.lock);
+        pf_mutex_unlock(&pool.lock);
     }
     const int raised = atomic_load_explicit(&job->fp_flags, memory_order_relaxed);
-    pthread_mutex_unlock(&pool.busy);
+    pf_mutex_unlock(&pool.busy);
     if (raised)
         feraiseexcept(raised);
 }
@@ -253,14 +220,14 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
  * starts its own workers on first use. */
 static void before_fork(void)
 {
-    pthread_mutex_lock(&pool.busy);
-    pthread_mutex_lock(&pool.lock);
+    pf_mutex_lock(&pool.busy);
+    pf_mutex_lock(&pool.lock);
 }
 
 static void after_fork_parent(void)
 {
-    pthread_mutex_unlock(&pool.lock);
-    pthread_mutex_unlock(&pool.busy);
+    pf_mutex_unlock(&pool.lock);
+    pf_mutex_unlock(&pool.busy);
 }
 
 static void after_fork_child(void)
@@ -269,39 +236,26 @@ static void after_fork_child(void)
     pool.sleeping_workers = 0;
     pool.caller_sleeping = 0;
     atomic_store(&pool.generation, 0);
-    pthread_cond_init(&pool.work_ready, NULL);
-    pthread_cond_init(&pool.work_done, NULL);
-    pthread_mutex_unlock(&pool.lock);
-    pthread_mutex_unlock(&pool.busy);
+    pf_cond_reinit(&pool.work_ready);
+    pf_cond_reinit(&pool.work_done);
+    pf_mutex_unlock(&pool.lock);
+    pf_mutex_unlock(&pool.busy);
 }
 
-static pthread_once_t fork_handler_once = PTHREAD_ONCE_INIT;
-
-static void register_fork_handler(void)
-{
-    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
-}
+/* fork() copies only the calling thread; see before_fork. */
+static atomic_flag fork_handler_registered = ATOMIC_FLAG_INIT;
 
 int pf_pool_init(int nthreads)
 {
-    pthread_once(&fork_handler_once, register_fork_handler);
+    if (!atomic_flag_test_and_set(&fork_handler_registered))
+        pf_thread_atfork(before_fork, after_fork_parent, after_fork_child);
     return pf_pool_set_threads(nthreads);
 }
 
 int pf_pool_default_threads(void)
 {
-#if defined(__linux__)
-    cpu_set_t mask;
-    if (sched_getaffinity(0, sizeof mask, &mask) == 0) {
-        const int count = CPU_COUNT(&mask);
-        if (count > 0)
-            return count < PF_MAX_THREADS ? count : PF_MAX_THREADS;
-    }
-#endif
-    const long online = sysconf(_SC_NPROCESSORS_ONLN);
-    if (online < 1)
-        return 1;
-    return online < PF_MAX_THREADS ? (int)online : PF_MAX_THREADS;
+    const int count = pf_cpu_count();
+    return count < PF_MAX_THREADS ? count : PF_MAX_THREADS;
 }
 
 int pf_pool_get_threads(void)

@@ -1,7 +1,8 @@
 /*
  * The one thread pool every loop of polyfast shares.
  *
- * Persistent pthreads, started lazily and re-created in a child after fork().
+ * Persistent threads (runtime/threads.h: pthreads, or Win32 threads), started
+ * lazily and re-created in a child after fork() where there is one.
  * A call splits [0, n) into blocks handed out from a shared counter; the
  * calling thread works too.  Only one call owns the pool at a time: a caller
  * that finds it busy (another Python thread, or a nested call) runs serially

@@ -72,7 +72,7 @@ def main() -> None:
     assert y.shape == p.shape == counts.shape == pdf.shape
     assert picture.shape == picture_nb.shape
     assert chain.shape == (11,) and chain_rs.shape == (6,) and chain_global.shape == (5,)
-    assert values.size == last and level in ("scalar", "avx2", "avx512") and cpu
+    assert values.size == last and level in ("scalar", "avx2", "avx512", "neon") and cpu
     assert np.asarray(count) >= 0 and np.asarray(locations).ndim == 1
     print("typed usage ok")
 
