@@ -31,12 +31,11 @@ rows=(
 subset=(
     tests/test_poly8.py tests/test_polyval.py tests/test_mandelbrot.py tests/test_bumps.py
     tests/test_mcmc.py tests/test_notebook.py tests/test_runtime.py tests/test_concurrency.py
-    tests/test_docs.py tests/test_layout.py tests/test_regressions.py
+    tests/test_docs.py tests/test_layout.py tests/test_regressions.py tests/test_ecosystem.py
 )
 # Left to the 3.11 `tests` stage: test_leaks, test_properties, test_bad_inputs,
 # test_fuzz_gufunc (the long sweeps), test_examples (the notebook, ~30 s),
-# test_cli (the command line's options, ~60 s; the quickest run is below),
-# test_ecosystem (dask/xarray/threadpoolctl are not installed here).
+# test_cli (the command line's options, ~60 s; the quickest run is below).
 
 interpreter() {  # interpreter 3.12 -> path of pyenv's newest 3.12.x python
     local minor=$1 version

@@ -12,8 +12,9 @@
 #     ("built new, run old"): the whole suite.  Nothing else runs all of it
 #     on the oldest NumPy.
 #   * the newest NumPy: the subset below, which proves the repaired wheel
-#     itself (its files, its stubs, its import and its kernels); the whole
-#     suite on the newest NumPy is the `tests` stage, from the same sources.
+#     itself (its files, its stubs, its import, its kernels, pickling
+#     through dask); the whole suite on the newest NumPy is the `tests`
+#     stage, from the same sources.
 # Proves a user's `pip install polyfast-*.whl` works.
 # Cost: ~6 min measured on 2 shared cores (isolated build ~1 min, repair
 # ~10 s, two venvs ~1 min each, the suite ~230 s, the subset ~MEASURE s).
@@ -61,7 +62,7 @@ echo "wheel: $(basename "$repaired") (tag $tag; _core needs only: $(echo $needed
 
 cp -r "$repo/tests" "$work/tests"
 newest_subset=(tests/test_layout.py tests/test_docs.py tests/test_poly8.py tests/test_polyval.py
-               tests/test_mandelbrot.py tests/test_versions.py)
+               tests/test_mandelbrot.py tests/test_ecosystem.py)
 for numpy in 'numpy==2.1.0' 'numpy'; do
     venv="$work/venv-${numpy//[=.*]/}"
     python -m venv "$venv"
