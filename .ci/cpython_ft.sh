@@ -10,10 +10,11 @@
 # Cache: ${POLYFAST_FT_CACHE:-~/.cache/polyfast-ci}/cpython-<version>t.  Its
 # prefix holds the interpreter; a marker file written last says the build
 # finished; a lock keeps two CI runs on one machine from building into it at
-# once.  Cost: 11 min measured on 2 shared cores with make -j2 (no PGO, no
-# LTO, no test suite), ~MEASURE with POLYFAST_FT_JOBS=1 at nice 19 beside the
-# other stages (.ci/run), 0 s when cached.  All build output goes to a log;
-# only the interpreter's path is printed on stdout.
+# once.  Cost (no PGO, no LTO, no test suite): 591 s measured with make -j1
+# (POLYFAST_FT_JOBS=1, as .ci/run starts it, in the background) on 2 cores
+# shared with other jobs, 11 min with -j2 under heavier load; 0 s when
+# cached.  All build output goes to a log; only the interpreter's path is
+# printed on stdout.
 set -euo pipefail
 cache="${POLYFAST_FT_CACHE:-$HOME/.cache/polyfast-ci}"
 jobs="${POLYFAST_FT_JOBS:-$(nproc)}"
