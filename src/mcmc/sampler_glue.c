@@ -80,7 +80,9 @@ static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *prox
 /*
  * Python code run in the middle of the chain (the tie-breaker, a signal
  * handler at a poll) may draw from the same RandomState: its re-entrant lock
- * lets the handler's thread through.  So before such code runs the object
+ * lets the handler's thread through (NumPy >= 2.4; before, the lock is a
+ * plain Lock and such a draw waits forever, as it does inside NumPy's own
+ * methods).  So before such code runs the object
  * gets the chain's cached Gaussian, and afterwards the chain takes back what
  * the object then holds: no draw is ever used twice.  MT19937's own state is
  * advanced in place through the capsule and needs no copy.
