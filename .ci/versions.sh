@@ -14,9 +14,9 @@
 #   * the README's main command in its quickest form (two cases).
 # polyfast is built with build isolation, so against the newest NumPy that
 # Python has, and run on the pinned one ("built new, run old" on 3.10).
-# Cost: ~2-3 min per minor on a quiet machine (venv and wheels ~40 s, build
-# ~40 s, the subset ~60 s, the quick run ~20 s); measured 330-360 s each
-# with other jobs sharing the 2 cores.
+# Cost: ~2.5 min per minor alone (venv and wheels ~50 s, build ~40 s, the
+# subset ~50 s, the quick run ~20 s); measured 242-294 s each (823 s for the
+# stage) in a full CI run with other jobs loading the 2 cores 3-4 times over.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
