@@ -2,9 +2,10 @@
 
     PYTHONPATH=<install> python benchmarks/report_mcmc.py [--quick]
 
-Every engine is timed in the same run, interleaved, best of several repeats;
-the speed-ups are ratios of those times (the absolute numbers depend on the
-machine and its load, the ratios much less).
+Every engine is timed in the same run, interleaved (each round times every
+engine in turn), best of several rounds; the speed-ups are ratios of those
+times (the absolute numbers depend on the machine and its load, the ratios
+much less).
 """
 
 import argparse
@@ -16,18 +17,25 @@ sys.path.insert(0, os.path.dirname(__file__))
 from _mcmc_engines import CASES, case_data, engines  # noqa: E402
 
 
-def best_time(fn, args, min_total=0.2, repeats=7):
+def calls_per_round(fn, args, min_total):
     fn(*args)  # warm up
     t0 = time.perf_counter()
     fn(*args)
     one = time.perf_counter() - t0
-    number = max(1, int(min_total / repeats / max(one, 1e-9)))
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            fn(*args)
-        best = min(best, (time.perf_counter() - t0) / number)
+    return max(1, int(min_total / max(one, 1e-9)))
+
+
+def best_times(fns, args, min_total, rounds):
+    """Best time per call of each of fns, the rounds interleaved: load that
+    comes and goes affects every engine alike."""
+    numbers = {name: calls_per_round(fn, args, min_total) for name, fn in fns.items()}
+    best = dict.fromkeys(fns, float("inf"))
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(numbers[name]):
+                fn(*args)
+            best[name] = min(best[name], (time.perf_counter() - t0) / numbers[name])
     return best
 
 
@@ -42,11 +50,12 @@ def main(argv=None):
           + f"{'polyfast vs numpy':>19}{'vs numba':>10}{'Gen vs numba':>14}")
     for label, n, samples in CASES:
         data = case_data(n)
-        times = {}
-        for name in order:
-            slow = name == "numpy" and n > 1000
-            times[name] = best_time(eng[name], (data, samples), min_total=0.0 if slow else 0.3,
-                                    repeats=2 if slow else repeats)
+        slow = n > 1000  # the notebook's NumPy sampler takes seconds there
+        times = best_times({"numpy": eng["numpy"]}, (data, samples), 0.0, 2 if slow else repeats)
+        fast = {name: eng[name] for name in order if name != "numpy"}
+        # (numba is as slow as NumPy at 10^5 points: fewer rounds there)
+        times.update(best_times(fast, (data, samples), 0.3 / repeats,
+                                2 if slow else 3 * repeats))
         row = f"{label:<14}" + "".join(f"{times[name] * 1e3:>19.3f} ms" for name in order)
         row += f"{times['numpy'] / times['polyfast']:>18.0f}x"
         if "numba" in times:

@@ -28,6 +28,11 @@
  *           tie-breaker, draws are consumed once per step, stops are honoured;
  *           the sufficient statistics; the legacy (NumPy polar Gaussian)
  *           instantiation equals the generic one.
+ *   metropolis_mt  the legacy chain reading an MT19937 state directly
+ *           (mt19937_stream.h, at a random SIMD level) against the same
+ *           chain through a bitgen_t over a plain reference MT19937: chains,
+ *           keys, positions and cached Gaussians equal, from any position,
+ *           with "Python" drawing between blocks (sync, draw, reload).
  *
  * Usage: fuzz_kernels SECONDS [SEED]  - runs for SECONDS, prints iterations.
  *        fuzz_kernels 0 SEED ITER     - replays iteration ITER of SEED.
@@ -718,7 +723,7 @@ static void fuzz_metropolis(void)
         pf_mh_params q = p;
         q.tie = NULL;
         q.poll = NULL;
-        pf_legacy_gauss_state g1 = {&bg, has_gauss, gauss}, g2 = g1;
+        pf_legacy_gauss_state g1 = {&bg, has_gauss, gauss, NULL}, g2 = g1;
         bitgen_state = seed0;
         pf_mh_draws legacy = {pf_legacy_gauss, pf_legacy_uniform, &g1};
         pf_metropolis(&st, &q, &legacy, samples, out, NULL);
@@ -735,18 +740,124 @@ static void fuzz_metropolis(void)
     free(z); free(u); free(out); free(log); free(data.alloc);
 }
 
+/* A reference MT19937 over the same layout: one word at a time, the twist
+ * as published (not mt19937_stream's code). */
+static uint32_t ref_mt_next(pf_mt19937_layout *s)
+{
+    if (s->pos >= PF_MT_N) {
+        for (int i = 0; i < PF_MT_N; i++) {
+            const uint32_t y = (s->key[i] & 0x80000000u) | (s->key[(i + 1) % PF_MT_N] & 0x7fffffffu);
+            s->key[i] = s->key[(i + 397) % PF_MT_N] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+        }
+        s->pos = 0;
+    }
+    uint32_t y = s->key[s->pos++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    return y;
+}
+
+static double ref_mt_double(void *st)
+{
+    const int32_t a = (int32_t)(ref_mt_next(st) >> 5), b = (int32_t)(ref_mt_next(st) >> 6);
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+}
+
+typedef struct {
+    pf_mt19937_layout *state;
+    pf_mt_stream *mt; /* NULL for the reference chain */
+    const int *draws; /* words "Python" draws at each poll */
+    int polls;
+} mt_poll_ctx;
+
+/* What the glue does around Python code: the position out, Python's draws
+ * (here through the reference), the state back in. */
+static int mt_poll(void *ctx_)
+{
+    mt_poll_ctx *c = ctx_;
+    if (c->mt != NULL)
+        pf_mt_stream_sync(c->mt, c->mt->pos);
+    for (int k = c->draws[c->polls++ % 8]; k > 0; k--)
+        (void)ref_mt_next(c->state);
+    if (c->mt != NULL)
+        pf_mt_stream_reload(c->mt);
+    return 0;
+}
+
+static void fuzz_metropolis_mt(void)
+{
+    static pf_mt19937_layout ref, direct;
+    for (int i = 0; i < PF_MT_N; i++)
+        ref.key[i] = (uint32_t)next_u64();
+    ref.pos = (int)(rnd(0, 1) ? rnd(0, PF_MT_N) : rnd(PF_MT_N - 4, PF_MT_N));
+    direct = ref;
+    const intptr_t n = rnd(1, 30);
+    double data[30];
+    for (intptr_t i = 0; i < n; i++)
+        data[i] = unit() * 4 - 2;
+    pf_mh_stats st;
+    intptr_t bad;
+    pf_mh_stats_compute((const char *)data, n, 8, &st, &bad);
+    const intptr_t samples = rnd(0, 3) ? rnd(0, 1200) : rnd(0, 3);
+    double *out1 = malloc(sizeof(double) * (size_t)(samples + 1));
+    double *out2 = malloc(sizeof(double) * (size_t)(samples + 1));
+    if (!out1 || !out2)
+        abort();
+    intptr_t level;
+    do
+        level = rnd(0, PF_SIMD_NLEVELS - 1);
+    while (!level_available[level]);
+    const pf_simd_level saved = pf_selected_simd_level();
+    pf_set_selected_simd_level((pf_simd_level)level);
+
+    int draws[8];
+    for (int i = 0; i < 8; i++)
+        draws[i] = (int)rnd(0, 3);
+    bitgen_t bg1 = {.state = &ref, .next_double = ref_mt_double};
+    bitgen_t bg2 = {.state = &direct, .next_double = ref_mt_double};
+    pf_mt_stream mt;
+    pf_mt_stream_open(&mt, &bg2, 1);
+    const int has_gauss = (int)rnd(0, 1);
+    const double gauss = has_gauss ? unit() * 6 - 3 : 0.0;
+    pf_legacy_gauss_state g1 = {&bg1, has_gauss, gauss, NULL};
+    pf_legacy_gauss_state g2 = {&bg2, has_gauss, gauss, &mt};
+    mt_poll_ctx pc1 = {&ref, NULL, draws, 0}, pc2 = {&direct, &mt, draws, 0};
+    pf_mh_params p = {.mu_init = unit() * 2 - 1, .proposal_width = 0.1 + unit(),
+                      .prior_mu = 0.0, .prior_sd = 1.0 + unit(), .poll = mt_poll,
+                      .poll_ctx = &pc1, .poll_every = 1};
+    pf_mh_draws d1 = {pf_legacy_gauss, pf_legacy_uniform, &g1};
+    pf_metropolis(&st, &p, &d1, samples, out1, NULL);
+    p.poll_ctx = &pc2;
+    pf_mh_draws d2 = {pf_legacy_gauss_mt, pf_legacy_uniform_mt, &g2};
+    pf_metropolis(&st, &p, &d2, samples, out2, NULL);
+    pf_mt_stream_sync(&mt, mt.pos);
+    pf_set_selected_simd_level(saved);
+    if (memcmp(out1, out2, sizeof(double) * (size_t)(samples + 1)) != 0 ||
+        memcmp(ref.key, direct.key, sizeof ref.key) != 0 || ref.pos != direct.pos ||
+        g1.has_gauss != g2.has_gauss || !same_bits64(g1.gauss, g2.gauss) ||
+        pc1.polls != pc2.polls)
+        FAIL("metropolis_mt: direct MT19937 (level %s) differs from the reference (samples "
+             "%zd, start pos %d)", pf_simd_level_name((pf_simd_level)level), (ssize_t)samples,
+             (int)mt.pos);
+    free(out1);
+    free(out2);
+}
+
 static void one_iteration(uint64_t seed, uint64_t iter)
 {
     current_seed = seed;
     current_iter = iter;
     rng_state = seed * 0x100000001b3ull ^ iter * 0x9e3779b97f4a7c15ull;
-    switch (iter % 7) {
+    switch (iter % 8) {
     case 0: case 1: fuzz_bumps(); break;
     case 2: fuzz_find_bumps(); break;
     case 3: fuzz_polyval(); break;
     case 4: fuzz_elementwise(); break;
     case 5: fuzz_norm_pdf(); break;
-    default: fuzz_metropolis(); break;
+    case 6: fuzz_metropolis(); break;
+    default: fuzz_metropolis_mt(); break;
     }
 }
 

@@ -105,9 +105,68 @@ def _check_fast_legacy_state():
     return True
 
 
+# The chain reads an exact MT19937 bit generator's state directly (its
+# layout is NumPy's, private: src/mcmc/mt19937_stream.h) when this check,
+# run once, found it to draw and leave what the bitgen_t function pointers
+# do: the chains and the whole states afterwards equal, from positions at and
+# near the 624-word boundaries, a state set by set_state, with and without a
+# cached Gaussian, and long enough to twist several times.
+_direct_mt = None
+_direct_mt_lock = threading.Lock()  # not _fast_legacy_lock: the check takes that one
+
+
+def _use_direct_mt():
+    global _direct_mt
+    if _direct_mt is None:
+        with _direct_mt_lock:
+            if _direct_mt is None:
+                _direct_mt = _check_direct_mt()
+    return _direct_mt
+
+
+def _direct_mt_cases():
+    # (seed, words drawn or position set, cached Gaussian, samples)
+    for pos in (0, 1, 2, 311, 620, 621, 622, 623, 624):
+        for prime in (False, True):
+            yield 20260 + pos, ("pos", pos), prime, 3 if pos % 2 else 700
+    for advance in (0, 1, 3):
+        yield 7, ("draws", advance), advance == 1, 1500
+    yield 11, ("draws", 0), False, 0
+
+
+def _check_direct_mt():
+    data = np.array([0.1, -0.3, 0.7, 0.2])
+    proxy = types.SimpleNamespace if _use_fast_legacy_state() else (lambda: None)
+    try:
+        for seed, (how, k), prime, samples in _direct_mt_cases():
+            results = []
+            for direct in (False, True):
+                rs = np.random.RandomState(seed)
+                if how == "pos":
+                    state = list(rs.get_state())
+                    state[2] = k
+                    rs.set_state(tuple(state))
+                else:
+                    rs.random_sample(k)
+                if prime:
+                    rs.standard_normal()
+                chain = _sampler(data, samples, 0.5, 0.5, 0.0, 1.0, rs, True, proxy(), None,
+                                 0.0, direct)
+                results.append((chain, rs.get_state(), rs.random_sample(3)))
+            (chain_a, state_a, next_a), (chain_b, state_b, next_b) = results
+            if not (np.array_equal(chain_a, chain_b) and _legacy_state_equal(state_a, state_b)
+                    and np.array_equal(next_a, next_b)):
+                return False
+    except Exception:
+        return False
+    return True
+
+
 def _as_finite_float(value, name):
     if type(value) is float and math.isfinite(value):  # the common case, fast
         return value
+    if type(value) is int and -2**53 <= value <= 2**53:  # the defaults, fast and exact
+        return float(value)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise TypeError(
             f"sampler() argument '{name}' must be a real number, not {type(value).__name__}")
@@ -234,8 +293,8 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
     mu_prior_mu = _as_finite_float(mu_prior_mu, "mu_prior_mu")
     mu_prior_sd = _as_positive_float(mu_prior_sd, "mu_prior_sd")
 
-    if not (type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
-            and data.flags.aligned):
+    flat = type(data) is np.ndarray and data.dtype is _FLOAT64 and data.ndim == 1
+    if not (flat and data.flags.aligned):
         data = _as_data(data)
 
     if rng is None:
@@ -250,10 +309,13 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
             "sampler() argument 'rng' must be None, a numpy.random.Generator or a "
             f"numpy.random.RandomState, not {type(rng).__name__}")
     proxy = None
-    if legacy and (_fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state())):
-        proxy = types.SimpleNamespace()
+    direct = False
+    if legacy:
+        if _fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state()):
+            proxy = types.SimpleNamespace()
+        direct = _direct_mt or (_direct_mt is None and _use_direct_mt())
     # The tie-breaker sees the data as given (the notebook's product runs over
     # it as NumPy iterates it); the chain needs only the flat values.
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
-    return _sampler(data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
-                    rng, legacy, proxy, tie, _TIE_MARGIN)
+    return _sampler(data if flat else data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
+                    rng, legacy, proxy, tie, _TIE_MARGIN, direct)

@@ -566,3 +566,214 @@ def test_python_drawing_mid_chain_never_reuses_a_draw(proxy):
     np.testing.assert_array_equal(drawn, expected)
     assert replay.get_state()[2:] == rs.get_state()[2:]
     np.testing.assert_array_equal(replay.get_state()[1], rs.get_state()[1])
+
+
+# ------------------------------------------- MT19937 read directly (issue 15)
+#
+# polyfast._mcmc checks once per process that reading MT19937's state
+# directly draws what the bitgen_t function pointers draw; the tests below
+# compare the two paths (the `direct_mt` argument of _core._sampler) and the
+# notebook over what a wrong direct path would get wrong: positions at and
+# near the 624-word boundary, many calls in a row, a key set by set_state,
+# Python drawing between calls, with and without a cached Gaussian.
+
+def _mt_pair(seed):
+    return np.random.RandomState(seed), np.random.RandomState(seed)
+
+
+def _chain(rs, data, samples, direct, tie=None, margin=0.0, proxy=True, **kw):
+    import types
+    args = dict(mu_init=0.5, width=0.5, prior_mu=0.0, prior_sd=1.0)
+    args.update(kw)
+    return polyfast._core._sampler(np.asarray(data, dtype=float), samples, args["mu_init"],
+                                   args["width"], args["prior_mu"], args["prior_sd"], rs, True,
+                                   types.SimpleNamespace() if proxy else None, tie, margin,
+                                   direct)
+
+
+def test_direct_mt_is_in_use_here(monkeypatch):
+    assert polyfast._mcmc._check_direct_mt()
+    # both once-per-process checks still to run, the direct one asked first
+    # (its check asks the other: separate locks)
+    monkeypatch.setattr(polyfast._mcmc, "_fast_legacy_state", None)
+    monkeypatch.setattr(polyfast._mcmc, "_direct_mt", None)
+    assert polyfast._mcmc._use_direct_mt()
+    assert polyfast._mcmc._fast_legacy_state is True
+
+
+@pytest.mark.parametrize("pos", [0, 1, 2, 300, 619, 620, 621, 622, 623, 624])
+@pytest.mark.parametrize("prime", [False, True])
+@pytest.mark.parametrize("samples", [0, 1, 2, 3, 7, 140, 1000])
+def test_direct_mt_at_every_boundary_position(pos, prime, samples):
+    data = np.random.default_rng(pos).normal(size=7)
+    key = np.random.default_rng(samples).integers(0, 2**32, 624, dtype=np.uint32)
+    results = []
+    for direct in (False, True):
+        rs = np.random.RandomState()
+        rs.set_state(("MT19937", key, pos))
+        if prime:
+            rs.standard_normal()
+        chain = _chain(rs, data, samples, direct)
+        results.append((chain, rs.get_state(), rs.random_sample(5)))
+    (a, sa, na), (b, sb, nb) = results
+    assert_array_equal(a, b)
+    _legacy_states_equal(sa, sb)
+    assert_array_equal(na, nb)
+
+
+def test_direct_mt_many_calls_and_python_draws_between_them():
+    rs_a, rs_b = _mt_pair(2026)
+    data = np.random.default_rng(0).normal(0.2, 1.0, 20)
+    plan = np.random.default_rng(1)
+    for call in range(60):
+        samples = int(plan.integers(0, 400))
+        between = int(plan.integers(0, 5))
+        for rs in (rs_a, rs_b):
+            # Python draws that move the position by odd and even counts,
+            # and leave or take the cached Gaussian
+            if between == 1:
+                rs.random_sample(int(samples % 7))
+            elif between == 2:
+                rs.standard_normal()
+            elif between == 3:
+                rs.randint(0, 10, size=samples % 5)
+            elif between == 4:
+                rs.normal(size=3)
+        a = _chain(rs_a, data, samples, False)
+        b = _chain(rs_b, data, samples, True, proxy=call % 2 == 0)
+        assert_array_equal(a, b)
+        _legacy_states_equal(rs_a.get_state(), rs_b.get_state())
+
+
+def test_direct_mt_global_state_many_calls_equals_the_notebook():
+    data = np.random.default_rng(5).normal(0.4, 1.0, 20)
+    np.random.seed(99)
+    start = np.random.get_state()
+    expected = [ref.sampler(data, samples=s, mu_init=1.) for s in (1, 623, 624, 2, 1500, 0, 311)]
+    state_expected = np.random.get_state()
+    np.random.set_state(start)
+    got = [polyfast.sampler(data, samples=s, mu_init=1.) for s in (1, 623, 624, 2, 1500, 0, 311)]
+    for e, g in zip(expected, got):
+        assert_array_equal(g, e)
+    _legacy_states_equal(np.random.get_state(), state_expected)
+
+
+@pytest.mark.parametrize("gauss", [None, 0.0, -1.5, 7.25])
+def test_direct_mt_state_set_by_set_state_with_a_cached_gaussian(gauss):
+    data = np.random.default_rng(8).normal(size=20)
+    key = np.random.default_rng(9).integers(0, 2**32, 624, dtype=np.uint32)
+    state = ("MT19937", key, 621, 0, 0.0) if gauss is None else ("MT19937", key, 621, 1, gauss)
+    rs_a, rs_b = np.random.RandomState(), np.random.RandomState()
+    rs_a.set_state(state)
+    rs_b.set_state(state)
+    with np.errstate(all="ignore"):
+        expected = ref.sampler_rng(rs_a, data, samples=200)
+    got = polyfast.sampler(data, samples=200, rng=rs_b)
+    assert_array_equal(got, expected)
+    _legacy_states_equal(rs_b.get_state(), rs_a.get_state())
+
+
+@pytest.mark.parametrize("make", [
+    lambda: np.random.RandomState(np.random.PCG64(3)),  # another bit generator
+    lambda: np.random.RandomState(type("MyMT", (np.random.MT19937,), {})(3)),  # a subclass
+])
+def test_legacy_draws_from_other_bit_generators_take_the_function_pointers(make):
+    data = np.random.default_rng(4).normal(size=20)
+    rs_a, rs_b = make(), make()
+    rs_a.standard_normal(), rs_b.standard_normal()
+    expected = ref.sampler_rng(rs_a, data, samples=700)
+    got = polyfast.sampler(data, samples=700, rng=rs_b)
+    assert_array_equal(got, expected)
+    assert repr(rs_a.get_state(legacy=False)) == repr(rs_b.get_state(legacy=False))
+
+
+@pytest.mark.skipif(not _REENTRANT_GENERATOR_LOCK,
+                    reason=f"NumPy {np.__version__}'s generator lock is not re-entrant")
+def test_direct_mt_python_drawing_mid_chain():
+    # A tie-breaker that draws from the chain's own RandomState at every
+    # step, by odd counts: the direct path hands its position over before
+    # and takes the state back after, as the function pointers do.
+    data = np.random.default_rng(2).normal(size=5)
+    results = []
+    for direct in (False, True):
+        rs = np.random.RandomState(17)
+        drawn = []
+
+        def tie(mu_current, mu_proposal, u, rs=rs, drawn=drawn):
+            drawn.append(rs.random_sample(1 + len(drawn) % 3).sum())
+            return None
+
+        chain = _chain(rs, data, 300, direct, tie=tie, margin=1e300)
+        results.append((chain, drawn, rs.get_state()))
+    (a, da, sa), (b, db, sb) = results
+    assert len(da) == 300
+    assert_array_equal(a, b)
+    assert_array_equal(da, db)
+    _legacy_states_equal(sa, sb)
+
+
+SAMPLER_LEVEL_SCRIPT = """
+import numpy as np, polyfast
+data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+np.random.seed(1)
+np.random.standard_normal()
+chains = [polyfast.sampler(data, samples=s, mu_init=1.) for s in (1500, 623, 1)]
+chains.append(polyfast.sampler(data * 1e3, samples=500, proposal_width=300.))
+big = np.random.default_rng(4).normal(0.3, 1.0, 100_000)
+chains.append(polyfast.sampler(big, samples=800, proposal_width=0.01))
+state = np.random.get_state()
+np.savez({path!r}, *chains, key=state[1], rest=np.array(state[2:], dtype=float),
+         level=polyfast.get_simd_level())
+"""
+
+
+def test_sampler_every_simd_level_gives_the_same_chains(tmp_path, run_python):
+    from simd_levels import SIMD_LEVELS
+    levels = list(SIMD_LEVELS)
+    available = levels[: levels.index(polyfast.get_cpu_simd_level()) + 1]
+    runs = {}
+    for level in available:
+        path = str(tmp_path / f"{level}.npz")
+        run_python(SAMPLER_LEVEL_SCRIPT.format(path=path), env={"POLYFAST_SIMD": level})
+        with np.load(path) as f:
+            assert str(f["level"]) == level
+            runs[level] = {k: f[k] for k in f.files if k != "level"}
+    for level in available[1:]:
+        for key, value in runs["scalar"].items():
+            assert_array_equal(runs[level][key], value, err_msg=f"{level} {key}")
+
+
+def test_tie_zone_is_asked_for_every_step_inside_it():
+    """The chain skips the tie zone's tolerance on steps whose decision is
+    clearly away from it (a bound); here a wide margin (3e-3) puts a few
+    percent of the steps inside the zone: every step well inside must reach
+    the tie-breaker and none well outside, whatever the bound skipped."""
+    data = np.random.default_rng(12).normal(0.4, 1.0, 20)
+    margin = 3e-3
+    asked = []
+
+    def tie(mu_current, mu_proposal, u):
+        asked.append(u)
+        return None  # undecided: the chain keeps its log-space decision
+
+    np.random.seed(21)
+    chain = _chain(np.random.mtrand._rand, data, 3000, True, tie=tie, margin=margin)
+    np.random.seed(21)
+    draws = [(np.random.normal(0.0, 0.5), np.random.rand()) for _ in range(3000)]
+    inside, outside = set(), set()
+    for i, (z, u) in enumerate(draws):
+        mu, mu_p = chain[i], chain[i] + z
+        lc = np.sum(ref.log_norm_pdf(mu, 1, data)) + ref.log_norm_pdf(0.0, 1.0, mu)
+        lp = np.sum(ref.log_norm_pdf(mu_p, 1, data)) + ref.log_norm_pdf(0.0, 1.0, mu_p)
+        # the size of the log-densities (the chain's `mag`, up to its
+        # constant terms): -lc and -lp plus the log ratio's two parts
+        ratio = lp - lc
+        size = abs(lc) + abs(lp) + 1.0
+        distance = abs(math.log(u) - ratio)
+        if distance < 0.25 * margin * size:
+            inside.add(u)
+        elif distance > 8 * margin * size:
+            outside.add(u)
+    assert len(inside) > 20  # the test has steps inside the zone
+    assert inside <= set(asked)
+    assert not (outside & set(asked))

@@ -22,7 +22,10 @@
  *
  * Random numbers come through function pointers, so this file needs neither
  * Python nor NumPy; pf_legacy_gauss below reproduces NumPy's legacy
- * RandomState.normal on any bitgen_t.
+ * RandomState.normal on any bitgen_t, pf_legacy_gauss_mt the same from an
+ * MT19937 state read directly (mt19937_stream.h).  The loops of a block that
+ * do not depend on the chain are compiled at every SIMD level
+ * (mcmc_levels.h).
  */
 #ifndef POLYFAST_METROPOLIS_H
 #define POLYFAST_METROPOLIS_H
@@ -30,6 +33,8 @@
 #include <stdint.h>
 
 #include <numpy/random/bitgen.h>
+
+#include "mcmc/mt19937_stream.h"
 
 typedef struct {
     intptr_t n;
@@ -89,9 +94,13 @@ typedef struct {
     bitgen_t *bitgen;
     int has_gauss;
     double gauss;
+    pf_mt_stream *mt; /* for the _mt pair below */
 } pf_legacy_gauss_state;
 
 double pf_legacy_gauss(void *state);   /* state: pf_legacy_gauss_state */
 double pf_legacy_uniform(void *state); /* next_double of its bitgen */
+/* The same, the doubles from state->mt (an MT19937 read directly). */
+double pf_legacy_gauss_mt(void *state);
+double pf_legacy_uniform_mt(void *state);
 
 #endif

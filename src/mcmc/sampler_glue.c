@@ -16,6 +16,12 @@
  * the same result as the plain get_state()/set_state() round trip (proxy =
  * None), which it uses otherwise.
  *
+ * With `direct_mt` (set by polyfast/_mcmc.py once its own check has passed)
+ * and NumPy's MT19937 itself as the bit generator, the chain reads the
+ * MT19937 state directly (mt19937_stream.h); lend_gauss and take_back_gauss,
+ * which run around every piece of Python code, also hand the position over
+ * and take the state back.
+ *
  * Free-threaded CPython: with the GIL off another thread could see the
  * swapped attribute, so polyfast/_mcmc.py passes no proxy there.  Everything
  * else holds without the GIL: the bit generator is used only between
@@ -58,6 +64,9 @@ static void keep_first_error(saved_error *first)
         *first = save_error();
 }
 
+/* NumPy's MT19937 bit generator, whose state mt19937_stream.h reads. */
+#define MT19937_TYPE_NAME "numpy.random._mt19937.MT19937"
+
 /* Check for KeyboardInterrupt this often (steps). */
 #define POLL_EVERY ((intptr_t)1 << 16)
 
@@ -89,6 +98,8 @@ static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *prox
  */
 static int lend_gauss(glue_ctx *ctx)
 {
+    if (ctx->gauss != NULL && ctx->gauss->mt != NULL)
+        pf_mt_stream_sync(ctx->gauss->mt, ctx->gauss->mt->pos);
     if (ctx->gauss == NULL || (ctx->gauss->has_gauss == ctx->object_has_gauss &&
                                memcmp(&ctx->gauss->gauss, &ctx->object_gauss,
                                       sizeof ctx->object_gauss) == 0))
@@ -105,6 +116,8 @@ static int take_back_gauss(glue_ctx *ctx)
 {
     if (ctx->gauss == NULL)
         return 0;
+    if (ctx->gauss->mt != NULL)
+        pf_mt_stream_reload(ctx->gauss->mt);
     if (read_cached_gauss(ctx->rng, ctx->bitgen_obj, ctx->proxy, &ctx->object_has_gauss,
                           &ctx->object_gauss) < 0)
         return -1;
@@ -280,10 +293,10 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     Py_ssize_t samples;
     double mu_init, width, prior_mu, prior_sd, tie_margin;
     PyObject *rng, *proxy, *tie;
-    int legacy;
-    if (!PyArg_ParseTuple(args, "O!nddddOpOOd:_sampler", &PyArray_Type, &data, &samples,
+    int legacy, direct_mt = 0;
+    if (!PyArg_ParseTuple(args, "O!nddddOpOOd|p:_sampler", &PyArray_Type, &data, &samples,
                           &mu_init, &width, &prior_mu, &prior_sd, &rng, &legacy, &proxy,
-                          &tie, &tie_margin))
+                          &tie, &tie_margin, &direct_mt))
         return NULL;
     if (PyArray_NDIM(data) != 1 || PyArray_TYPE(data) != NPY_DOUBLE ||
         !PyArray_ISALIGNED(data) || !PyArray_ISNOTSWAPPED(data)) {
@@ -334,7 +347,8 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     PyObject *bitgen_obj = NULL, *capsule = NULL, *lock = NULL, *r = NULL;
     bitgen_t *bitgen = NULL;
     int locked = 0, gauss_read = 0, failed = 1;
-    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0};
+    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0, NULL};
+    pf_mt_stream mt;
     int has_gauss0 = 0;
     double gauss0 = 0.0;
     pf_mh_draws draws;
@@ -364,8 +378,14 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
         if (read_cached_gauss(rng, bitgen_obj, proxy, &has_gauss0, &gauss0) < 0)
             goto cleanup;
         gauss_read = 1;
-        gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0};
+        gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0, NULL};
         draws = (pf_mh_draws){pf_legacy_gauss, pf_legacy_uniform, &gauss_state};
+        /* the exact type: a subclass could keep its state elsewhere */
+        if (direct_mt && strcmp(Py_TYPE(bitgen_obj)->tp_name, MT19937_TYPE_NAME) == 0) {
+            pf_mt_stream_open(&mt, bitgen, 1);
+            gauss_state.mt = &mt;
+            draws = (pf_mh_draws){pf_legacy_gauss_mt, pf_legacy_uniform_mt, &gauss_state};
+        }
         ctx.gauss = &gauss_state;
         ctx.object_has_gauss = has_gauss0;
         ctx.object_gauss = gauss0;
