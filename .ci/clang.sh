@@ -3,7 +3,7 @@
 # warnings as errors (-Dwerror=true over the project's -Wall -Wextra), then the
 # kernel and runtime tests run against that build: test_poly8, test_polyval,
 # test_mandelbrot, test_bumps, test_mcmc, test_runtime (every SIMD level, the
-# pool, fork, signals).  The other files test Python-level plumbing that does
+# pool, fork, signals), test_interrupts (Ctrl-C, fork during a call, stacks).  The other files test Python-level plumbing that does
 # not depend on the C compiler, and run against the gcc build in the tests
 # stage.  Then no_fma.sh checks every object of both a clang and a gcc build of
 # the C core (extension, per-level kernels, fuzz driver) for fused
@@ -41,4 +41,4 @@ cp "$repo/README.md" "$work/README.md"
 cd "$work"
 PYTHONPATH="$work/site" python -P -m pytest -q -p no:cacheprovider -x \
     tests/test_poly8.py tests/test_polyval.py tests/test_mandelbrot.py tests/test_bumps.py \
-    tests/test_mcmc.py tests/test_runtime.py
+    tests/test_mcmc.py tests/test_runtime.py tests/test_interrupts.py

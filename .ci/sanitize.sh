@@ -11,13 +11,15 @@
 # here since ASan's quarantine keeps freed memory on purpose);
 # allocator_may_return_null=1 so the bad-input sweep's absurd sizes give
 # MemoryError as without ASan.  Also runs the Python gufunc fuzzing
-# (tests/test_fuzz_gufunc.py) under the sanitizers.
+# (tests/test_fuzz_gufunc.py) under the sanitizers.  POLYFAST_SANITIZE_CFLAGS
+# adds compiler flags: -DPF_THREAD_STACK_BYTES=16384 is how the workers'
+# stack size was validated (README, "Ctrl-C, fork and threads").
 # Cost: ~4 min (build ~1 min, the suite ~2-3 min).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="${POLYFAST_CI_TMP:-$(mktemp -d)}/sanitize"
 rm -rf "$work" && mkdir -p "$work/logs"
-CFLAGS="-fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+CFLAGS="-fno-omit-frame-pointer -fno-sanitize-recover=undefined ${POLYFAST_SANITIZE_CFLAGS:-}" \
 python -m pip install --quiet --no-deps --target "$work/site" \
     -Csetup-args=-Db_sanitize=address,undefined -Csetup-args=-Db_lundef=false \
     -Csetup-args=-Dbuildtype=debugoptimized -Cbuild-dir="$work/build" "$repo"

@@ -1,6 +1,8 @@
 """Print make_fractal timings: polyfast against the notebook's NumPy version
-and its numba loop version, measured in the same run, and polyfast's
-balance over threads (1 thread against all of them).
+and its numba loop version, measured in the same run, polyfast's balance
+over threads (1 thread against all of them), and the deep zoom (centre
+-0.7436439+0.1318259j, width 1e-5, 1000 x 1000, maxiter 5000): the
+mandelbrot ufunc on the materialised grid against mandelbrot_grid.
 
     python benchmarks/report_mandelbrot.py [--quick]
 
@@ -10,12 +12,13 @@ its load.
 """
 
 import argparse
+import os
 import time
 
 import numpy as np
 
 import polyfast
-from polyfast.bench import baselines
+from polyfast.bench import baselines, cases
 from polyfast.notebook import make_fractal
 
 
@@ -42,7 +45,8 @@ def main():
     threads = polyfast.get_num_threads()
     print(f"polyfast {polyfast.__version__}, SIMD {polyfast.get_simd_level()}, "
           f"{threads} threads, numpy {np.__version__}"
-          + ("" if numba_loop is None else ", numba " + __import__("numba").__version__))
+          + ("" if numba_loop is None else ", numba " + __import__("numba").__version__)
+          + ", load average %.2f %.2f %.2f" % os.getloadavg())
     header = (f"{'case':>15} {'numpy ms':>10} {'numba ms':>10} {'polyfast ms':>12} "
               f"{'vs numpy':>9} {'vs numba':>9} {'1 thread ms':>12} {'threads gain':>13}")
     print(header)
@@ -85,6 +89,31 @@ def main():
         case = f"{size[0]}x{size[1]}x{iterations}"
         print(f"{case:>15}" + "".join(f"{t * 1e3:11.3f}" for t in times) +
               f"{times[0] / times[-1]:7.2f}x{threads:6d}x")
+
+    print()
+    print("Deep zoom: centre -0.7436439+0.1318259j, width 1e-5, 1000x1000, maxiter 5000 "
+          "(no point in the cardioid or the bulb):")
+    x, y, c = cases._zoom_inputs()
+    out = np.empty(c.shape, np.int64)
+    repeat = 3 if options.quick else 7
+    header = f"{'engine':>40} {'ms':>10} {'vs ufunc':>9} {'1 thread ms':>12} {'threads gain':>13}"
+    print(header)
+    print("-" * len(header))
+    engines = [("mandelbrot(c, 5000, out=out)", lambda: polyfast.mandelbrot(c, 5000, out=out)),
+               ("mandelbrot_grid(x, y, 5000, out=out)",
+                lambda: polyfast.mandelbrot_grid(x, y, 5000, out=out))]
+    first = None
+    for name, fn in engines:
+        fn()
+        t = best_of(fn, (), repeat)
+        polyfast.set_num_threads(1)
+        try:
+            t_one = best_of(fn, (), max(2, repeat // 2))
+        finally:
+            polyfast.set_num_threads(threads)
+        first = t if first is None else first
+        print(f"{name:>40} {t * 1e3:10.2f} {first / t:8.2f}x {t_one * 1e3:12.2f} {t_one / t:12.2f}x")
+    print("load average after: %.2f %.2f %.2f" % os.getloadavg())
 
 
 if __name__ == "__main__":

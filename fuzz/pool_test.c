@@ -8,6 +8,9 @@
  *     has, give the bits of the scalar kernel run in one piece;
  *   - a floating-point flag raised in a worker reaches the caller;
  *   - two callers at once both get whole results (one runs on its own thread);
+ *   - a watched call (runtime/interrupt.h) of mandelbrot points that never
+ *     escape, at every SIMD level, stops soon after its poll says so, with
+ *     no count written, and the pool works normally afterwards;
  * and prints what the OS said about CPUs and caches.
  * Usage: pool_test [MAX_THREADS]; exits non-zero on the first failure.
  */
@@ -22,6 +25,7 @@
 #include "mandelbrot/mandelbrot.h"
 #include "poly/poly.h"
 #include "runtime/cpu_features.h"
+#include "runtime/interrupt.h"
 #include "runtime/thread_pool.h"
 #include "runtime/threads.h"
 
@@ -171,6 +175,54 @@ static void check_fp_flags(int nthreads)
     feclearexcept(FE_ALL_EXCEPT);
 }
 
+/* The poll of check_interrupt's watch: stop at the first poll. */
+static int stop_now(void *polls)
+{
+    (*(int *)polls)++;
+    return 1;
+}
+
+static void check_interrupt(int nthreads)
+{
+    enum { N = 4099 };
+    const pf_simd_level best = pf_cpu_best_simd_level();
+    /* c = 1/4, the cusp: never escapes, and no trap (mandelbrot.h) proves it,
+     * so every step runs */
+    double *c = calloc(2 * N, sizeof *c);
+    int64_t *out = malloc(N * sizeof *out);
+    if (!c || !out)
+        FAIL("out of memory");
+    for (int i = 0; i < N; i++)
+        c[2 * i] = 0.25;
+    int64_t forever = INT64_MAX;
+    for (int level = 0; level <= (int)best; level++) {
+        for (int i = 0; i < N; i++)
+            out[i] = -7;
+        kernel_ctx mb = {mandel128[level], (char *)c, (char *)&forever, (char *)out,
+                         16, 0, 8, 3};
+        int polls = 0;
+        pf_watch watch;
+        const int64_t t0 = pf_monotonic_ns();
+        pf_watch_begin(&watch, stop_now, &polls);
+        pf_parallel_for(N, 256, 16, kernel_range, &mb);
+        pf_watch_end(&watch);
+        const double seconds = (double)(pf_monotonic_ns() - t0) * 1e-9;
+        if (!pf_watch_stopped(&watch) || polls != 1)
+            FAIL("%d threads, level %s: the watch did not stop the call (%d polls)", nthreads,
+                 pf_simd_level_name((pf_simd_level)level), polls);
+        if (seconds > 2.0) /* the poll comes after 50 ms; wine is slow */
+            FAIL("%d threads, level %s: the call stopped only after %.2f s", nthreads,
+                 pf_simd_level_name((pf_simd_level)level), seconds);
+        for (int i = 0; i < N; i++)
+            if (out[i] != -7)
+                FAIL("%d threads, level %s: point %d got %lld from an interrupted call",
+                     nthreads, pf_simd_level_name((pf_simd_level)level), i, (long long)out[i]);
+    }
+    free(c);
+    free(out);
+    check_kernels(nthreads); /* the pool is whole */
+}
+
 /* Two callers at once: one owns the pool, the other runs serially. */
 typedef struct {
     atomic_int done;
@@ -195,7 +247,8 @@ static void second_caller_main(void *arg)
 static void check_concurrent_callers(int nthreads)
 {
     second_caller caller = {0, 0};
-    if (pf_thread_start(second_caller_main, &caller) != 0)
+    const pf_thread_start_args start = {second_caller_main, &caller};
+    if (pf_thread_start(NULL, &start) != 0)
         FAIL("cannot start a thread");
     while (!atomic_load(&caller.done))
         check_kernels(nthreads);
@@ -219,6 +272,7 @@ int main(int argc, char **argv)
         check_kernels(nthreads);
         check_fp_flags(nthreads);
         check_concurrent_callers(nthreads);
+        check_interrupt(nthreads);
     }
     if (pf_pool_set_threads(0) == 0 || pf_pool_set_threads(PF_MAX_THREADS + 1) == 0)
         FAIL("out-of-range thread counts accepted");

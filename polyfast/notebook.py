@@ -12,7 +12,8 @@ it replaces.
   C over the array, split over threads;
 - ``pv_locations``: `polyfast.pv_locations` on float32, like the notebook's
   numba signature;
-- ``make_fractal``, ``make_fractal_nb``: `polyfast.mandelbrot`;
+- ``make_fractal``, ``make_fractal_nb``: the grid of `polyfast.mandelbrot_grid`,
+  one pass in C with the count shift, rows over threads;
 - ``norm_pdf``: the ufunc `polyfast.norm_pdf`;
 - ``sampler``: `polyfast.sampler`, the chain in C.
 
@@ -29,11 +30,12 @@ from typing import Any, Literal, SupportsIndex, TypeVar, Union, cast
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from polyfast import mandelbrot, poly8
+from polyfast import poly8
 from polyfast import norm_pdf as _norm_pdf
 from polyfast import pv_locations as _pv_locations
 from polyfast import sampler as _sampler
 from polyfast._bumps import Integer, RealScalar
+from polyfast._core import _mandelbrot_grid_shifted
 
 __all__ = [
     "f_simple",
@@ -364,28 +366,6 @@ def pv_locations(
 # --------------------------------------------------------------------------
 
 
-# Points per call of the ufunc: the grid is built and post-processed a block of
-# rows at a time, in a buffer that stays in cache, instead of as one array of
-# 16 bytes per point (64 MB at 2000 x 2000, every page of it faulted in on
-# first touch); each block is still split over threads.
-_BLOCK_POINTS = 1 << 18
-
-
-def _grid_rows(
-    x: NDArray[np.float64], y: NDArray[np.float64], out: NDArray[np.complex128]
-) -> NDArray[np.complex128]:
-    """Rows ``y`` of the notebook's ``c = x + y*1j``, written into ``out``.
-
-    Assigning the real and imaginary parts gives the same bits as the
-    notebook's expression (``y*1j`` is ``(±0, y)`` and adding ``x`` gives
-    ``(x, y)``; linspace never yields -0.0), at half the cost; the tests check
-    it bit for bit.
-    """
-    out.real[...] = x
-    out.imag[...] = y[:, None]
-    return out
-
-
 def _size(func: str, size: object) -> tuple[int, int]:
     """``(nx, ny)`` from `size`: a sequence of exactly two non-negative integers."""
     if isinstance(size, (str, bytes)) or not hasattr(size, "__len__") or not hasattr(
@@ -423,20 +403,17 @@ def _iterations(func: str, iterations: object) -> int:
 
 
 def _counts(size: tuple[int, int], maxiter: int, shift: int) -> NDArray[np.int64]:
-    """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid."""
+    """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid.
+
+    One pass in C (``polyfast.mandelbrot_grid``'s driver with the shift
+    applied as each count is stored): no complex grid, no second pass over
+    the counts.
+    """
     nx, ny = size
     x = np.linspace(-2, 2, nx)
     y = np.linspace(-2, 2, ny)
     counts = np.empty((ny, nx), dtype=np.int64)
-    maxiter = min(maxiter, _INT64_MAX)
-    rows = max(1, min(ny, _BLOCK_POINTS // max(nx, 1)))
-    c = np.empty((rows, nx), dtype=np.complex128)
-    for start in range(0, ny, rows):
-        stop = min(start + rows, ny)
-        block = counts[start:stop]
-        mandelbrot(_grid_rows(x, y[start:stop], c[: stop - start]), maxiter, out=block)
-        np.subtract(block, shift, out=block)
-        np.maximum(block, 0, out=block)
+    _mandelbrot_grid_shifted(x, y, min(maxiter, _INT64_MAX), shift, counts)
     return counts
 
 
@@ -480,7 +457,7 @@ def make_fractal(
     See Also
     --------
     make_fractal_nb : The notebook's loop version (one more count per point).
-    polyfast.mandelbrot : The ufunc underneath.
+    polyfast.mandelbrot_grid : The gufunc underneath (its driver, with the shift).
 
     Notes
     -----
@@ -549,7 +526,7 @@ def make_fractal_nb(
     See Also
     --------
     make_fractal : The notebook's NumPy version.
-    polyfast.mandelbrot : The ufunc underneath.
+    polyfast.mandelbrot_grid : The gufunc underneath (its driver, with the shift).
 
     Notes
     -----

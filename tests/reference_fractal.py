@@ -160,3 +160,63 @@ def mandelbrot_model(c, maxiter):
             result[escaped] = k
             running &= ~escaped
     return result
+
+
+def mandelbrot_model_compact(c, maxiter):
+    """`mandelbrot_model` for one integer ``maxiter``, iterating only the
+    points still running (fast when most escape early or few points remain):
+    the same operations, one rounding each, on fewer elements."""
+    c = np.asarray(c)
+    ftype = np.float32 if c.dtype == np.complex64 else np.float64
+    c = c.astype(np.complex64 if ftype == np.float32 else np.complex128).ravel()
+    maxiter = int(maxiter)
+    result = np.full(c.shape, max(maxiter, 0), np.int64)
+    if maxiter < 2:
+        return result if maxiter < 1 else np.ones(c.shape, np.int64)
+    index = np.arange(c.size)
+    cr = c.real.astype(ftype)
+    ci = c.imag.astype(ftype)
+    zr = np.zeros_like(cr)
+    zi = np.zeros_like(ci)
+    with np.errstate(all="ignore"):
+        for k in range(1, maxiter):
+            rr = np.multiply(zr, zr)
+            ii = np.multiply(zi, zi)
+            ri = np.multiply(zr, zi)
+            zr = np.add(np.subtract(rr, ii), cr)
+            zi = np.add(np.add(ri, ri), ci)
+            escaped = np.add(np.multiply(zr, zr), np.multiply(zi, zi)) >= 4
+            if escaped.any():
+                result[index[escaped]] = k
+                keep = ~escaped
+                index, cr, ci, zr, zi = index[keep], cr[keep], ci[keep], zr[keep], zi[keep]
+                if index.size == 0:
+                    break
+    return result
+
+
+def interior_boundary_points(angles, distances, bulb_angles=None):
+    """Points on both sides of the boundaries of the main cardioid and of the
+    period-2 bulb, at each of `distances` along the normal, for `angles`
+    values of the boundary's parameter; then the cusp 1/4 and the junction
+    -3/4 approached from many directions at the same distances.
+
+    The cardioid's boundary is c(t) = e^{it}/2 - e^{2it}/4 (multiplier
+    e^{it}), with outward normal -i c'(t)/|c'(t)|; the bulb's is
+    -1 + e^{it}/4 with normal e^{it}.
+    """
+    bulb_angles = angles if bulb_angles is None else bulb_angles
+    t = np.linspace(0, 2 * np.pi, angles, endpoint=False) + 0.1234
+    e = np.exp(1j * t)
+    edge = e / 2 - e * e / 4
+    tangent = 1j * e / 2 - 1j * e * e / 2
+    normal = -1j * tangent / np.abs(tangent)
+    sides = np.concatenate([distances, -np.asarray(distances)])
+    points = [(edge[:, None] + normal[:, None] * sides[None, :]).ravel()]
+    s = np.exp(1j * (np.linspace(0, 2 * np.pi, bulb_angles, endpoint=False) + 0.0567))
+    points.append(((-1 + s / 4)[:, None] + s[:, None] * sides[None, :]).ravel())
+    directions = np.exp(1j * np.linspace(0, 2 * np.pi, 16, endpoint=False))
+    for centre in (0.25, -0.75):
+        points.append((centre + directions[:, None] * sides[None, :]).ravel())
+        points.append(np.array([centre, np.nextafter(centre, 1), np.nextafter(centre, -1)]))
+    return np.concatenate(points)

@@ -126,7 +126,7 @@ def test_readme_describes_quick_as_help_does(capsys):
 
 def test_every_case_has_its_baseline_and_the_notebooks_inputs():
     names = [c.name for c in cases.CASES]
-    assert names == ["poly8", "bumps", "fractal", "sampler"]
+    assert names == ["poly8", "bumps", "fractal", "zoom", "sampler"]
     for case in cases.CASES:
         candidates = [case.baseline] if isinstance(case.baseline, str) else case.baseline
         engines = {e.name for e in case.engines}
@@ -136,6 +136,10 @@ def test_every_case_has_its_baseline_and_the_notebooks_inputs():
     assert (baselines.EVENTS, baselines.BINS) == (10_000, 4000)
     assert baselines.BUMP_PARAMS == (1e-2, 0.2, 3)
     assert cases.FRACTAL.inputs() == ((500, 500), 50)
+    x, y, c = cases.ZOOM.inputs()
+    assert c.shape == (1000, 1000) and cases.ZOOM_MAXITER == 5000
+    assert np.isclose(x.mean() + 1j * y.mean(), -0.7436439 + 0.1318259j)
+    assert np.isclose(x[-1] - x[0], 1e-5) and np.isclose(y[-1] - y[0], 1e-5)
     assert cases.SAMPLER.inputs()[0].shape == (20,)
 
 

@@ -124,15 +124,6 @@ def test_non_square_sizes(size, iterations):
     np.testing.assert_array_equal(make_fractal_nb(size, iterations), notebook_nb(size, iterations))
 
 
-def test_many_rows_cross_the_block_boundary(monkeypatch):
-    # make_fractal works a block of rows at a time; a block of 3 rows of 50
-    # points must give what one block gives.
-    expected = make_fractal((50, 41), 25)
-    monkeypatch.setattr(polyfast.notebook, "_BLOCK_POINTS", 150)
-    np.testing.assert_array_equal(make_fractal((50, 41), 25), expected)
-    np.testing.assert_array_equal(make_fractal_nb((50, 41), 25), notebook_nb((50, 41), 25))
-
-
 @pytest.mark.parametrize("iterations", [0, -1, -50])
 def test_no_iterations_give_zeros(iterations):
     for fn in (make_fractal, make_fractal_nb):
@@ -154,15 +145,6 @@ def test_iterations_one_and_numpy_integers():
     np.testing.assert_array_equal(make_fractal_nb((9, 9), 1), ref.make_fractal_nb((9, 9), 1))
     with pytest.raises(TypeError):
         make_fractal((9, 9), 2.5)
-
-
-def test_grid_has_the_notebooks_bits():
-    for size in [(500, 500), (257, 257), (7, 300), (2000, 3), (1, 1), (2, 2)]:
-        x = np.linspace(-2, 2, size[0])
-        y = np.linspace(-2, 2, size[1])
-        expected = x.reshape(1, -1) + y.reshape(-1, 1) * 1j
-        got = polyfast.notebook._grid_rows(x, y, np.empty((size[1], size[0]), complex))
-        np.testing.assert_array_equal(got.view(np.uint64), expected.view(np.uint64))
 
 
 def test_derivation_from_mandelbrot_against_the_model():
@@ -401,6 +383,14 @@ SIMD_SCRIPT = textwrap.dedent(
         fractal=make_fractal((500, 500), 50),
         fractal_nb=make_fractal_nb((500, 500), 50),
         special=polyfast.mandelbrot(np.load({special!r}), 60),
+        mgrid=polyfast.mandelbrot_grid(np.linspace(-2, 1, 301), np.linspace(-1.2, 1.2, 257), 100),
+        mgrid32=polyfast.mandelbrot_grid(np.linspace(-2, 1, 301, dtype=np.float32),
+                                        np.linspace(-1.2, 1.2, 257, dtype=np.float32), 100),
+        mgridzoom=polyfast.mandelbrot_grid(-0.745 + np.linspace(-1e-6, 1e-6, 48),
+                                          0.113 + np.linspace(-1e-6, 1e-6, 48), 1000),
+        # one run per row (a Fortran-order out), traps on: 173 points a row
+        mgridrows=polyfast.mandelbrot_grid(np.linspace(-1.9, 0.6, 173), np.linspace(-1.1, 1.1, 97),
+                                           300, out=np.empty((97, 173), np.int64, order="F")),
     )
     np.savez({path!r}, **results)
     """
@@ -427,6 +417,11 @@ def test_every_simd_level_gives_the_same_counts(tmp_path):
     np.testing.assert_array_equal(scalar["grid64"], ref.mandelbrot_model(c.astype(np.complex64), 100))
     np.testing.assert_array_equal(scalar["zoom"], ref.mandelbrot_model(ref.zoom(ZOOM_CENTER, 1e-6, 48), 1000))
     np.testing.assert_array_equal(scalar["special"], ref.mandelbrot_model(SPECIAL, 60))
+    zx, zy = -0.745 + np.linspace(-1e-6, 1e-6, 48), 0.113 + np.linspace(-1e-6, 1e-6, 48)
+    np.testing.assert_array_equal(scalar["mgridzoom"],
+                                  ref.mandelbrot_model(zx[None, :] + 1j * zy[:, None], 1000))
+    rx, ry = np.linspace(-1.9, 0.6, 173), np.linspace(-1.1, 1.1, 97)
+    np.testing.assert_array_equal(scalar["mgridrows"], materialised(rx, ry, 300))
     for level in available[1:]:
         for key, value in scalar.items():
             np.testing.assert_array_equal(runs[level][key], value, err_msg=f"{level}: {key}")
@@ -468,3 +463,222 @@ def test_notebook_module_doctests():
         runner.run(test)
     assert runner.tries > 0
     assert runner.failures == 0
+
+
+# --- the interior shortcut (trap checks, mandelbrot.h) ------------------------
+
+BOUNDARY_DISTANCES = [10.0**-e for e in range(3, 16)]
+
+
+def boundary_script(level, maxiter, path, points):
+    return textwrap.dedent(
+        f"""
+        import numpy as np, polyfast
+        assert polyfast.get_simd_level() == {level!r}
+        c = np.load({str(points)!r})
+        np.savez({str(path)!r}, c128=polyfast.mandelbrot(c, {maxiter}),
+                 c64=polyfast.mandelbrot(c.astype(np.complex64), {maxiter}))
+        """
+    )
+
+
+@pytest.mark.parametrize("angles, maxiter", [(256, 10_000), (24, 100_000)])
+def test_interior_shortcut_is_exact_at_the_boundaries(tmp_path, angles, maxiter):
+    # Dense points straddling the cardioid's and the bulb's boundaries at
+    # distances 1e-3 ... 1e-15 on either side, the cusp and the junction from
+    # 16 directions: every SIMD level, complex128 and complex64, against the
+    # plain iteration.  Inside points iterate to maxiter; a false trap would
+    # show up as maxiter where the plain iteration escapes.
+    c = ref.interior_boundary_points(angles, BOUNDARY_DISTANCES)
+    expected = {"c128": ref.mandelbrot_model_compact(c, maxiter),
+                "c64": ref.mandelbrot_model_compact(c.astype(np.complex64), maxiter)}
+    # the set straddles: many points never escape, hundreds do, some late
+    # (outside points near the boundary escape slowly or lie in satellite
+    # bulbs, so most of them do not escape either)
+    for counts in expected.values():
+        assert (counts == maxiter).sum() > c.size // 2
+        assert (counts < maxiter).sum() > c.size // 100
+        assert (counts[counts < maxiter] > 1000).sum() > 5
+    points = tmp_path / "points.npy"
+    np.save(points, c)
+    available = LEVELS[: LEVELS.index(polyfast.get_cpu_simd_level()) + 1]
+    for level in available:
+        path = tmp_path / f"{level}.npz"
+        script = boundary_script(level, maxiter, path, points)
+        env = dict(os.environ, POLYFAST_SIMD=level)
+        subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=tmp_path)
+        with np.load(path) as got:
+            for key in ("c128", "c64"):
+                np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
+
+
+def other_component_points():
+    """Points straddling the boundaries of components other than the cardioid
+    and the period-2 bulb: a line out of the period-3 bulb's centre, one
+    across the period-4 bulb on the real axis, and the deep zoom's period-39
+    component with its surroundings."""
+    c3 = -0.12256116687665 + 0.74486176661974j
+    line3 = c3 + 1j * np.concatenate([np.linspace(0, 0.15, 1500), np.linspace(0.0934, 0.0937, 1500)])
+    line4 = -1.3107 + np.linspace(-0.07, 0.07, 800)
+    deep = ref.zoom(-0.7436439 + 0.1318259j, 1e-5, 40).ravel()
+    return np.concatenate([line3, line4, deep])
+
+
+@pytest.mark.parametrize("maxiter", [2100, 5000])
+def test_cycle_trap_is_exact_near_other_components(tmp_path, maxiter):
+    # The cycle check (mandelbrot.h (f)) runs from step 1024 when maxiter >=
+    # 2048: every SIMD level, complex128 and complex64, against the plain
+    # iteration, on points that never escape and points that escape late.
+    c = other_component_points()
+    expected = {"c128": ref.mandelbrot_model_compact(c, maxiter),
+                "c64": ref.mandelbrot_model_compact(c.astype(np.complex64), maxiter)}
+    for counts in expected.values():
+        assert (counts == maxiter).sum() > c.size // 5
+        assert (counts[counts < maxiter] > 1024).sum() > 20
+    points = tmp_path / "points.npy"
+    np.save(points, c)
+    available = LEVELS[: LEVELS.index(polyfast.get_cpu_simd_level()) + 1]
+    for level in available:
+        path = tmp_path / f"{level}.npz"
+        env = dict(os.environ, POLYFAST_SIMD=level)
+        subprocess.run([sys.executable, "-c", boundary_script(level, maxiter, path, points)],
+                       env=env, check=True, cwd=tmp_path)
+        with np.load(path) as got:
+            for key in ("c128", "c64"):
+                np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
+    # the grid driver runs the same loop
+    x = np.linspace(-0.7436439 - 5e-6, -0.7436439 + 5e-6, 97)
+    y = np.linspace(0.1318259 - 5e-6, 0.1318259 + 5e-6, 31)
+    c = x[None, :] + 1j * y[:, None]
+    np.testing.assert_array_equal(mandelbrot_grid(x, y, maxiter),
+                                  ref.mandelbrot_model_compact(c.ravel(), maxiter).reshape(c.shape))
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64])
+def test_trapped_points_honour_every_maxiter(dtype):
+    # Points deep inside get maxiter from a trap check, whatever maxiter is
+    # (before, at and after the checks, huge, and per element); points near
+    # the boundary and in other components still iterate.
+    # (no point of another component here: those iterate to maxiter)
+    c = np.array([0, -0.5, 0.1 + 0.1j, 0.2 + 0.5j, -1, -1.05 + 0.05j, -0.75 + 0.01j,
+                  0.26, -0.1 + 0.65j], dtype)
+    for maxiter in (2, 3, 7, 8, 9, 10, 16, 17, 33, 500, 2**31 + 3, 2**62):
+        got = mandelbrot(np.repeat(c, 9), maxiter)
+        small = min(maxiter, 3000)
+        expected = np.repeat(ref.mandelbrot_model_compact(c, small), 9)
+        expected[expected == small] = maxiter  # these never escape (checked at 3000)
+        np.testing.assert_array_equal(got, expected)
+    limits = np.arange(1, 200)
+    cc = np.resize(np.append(c, dtype(-0.12 + 0.75j)), limits.size)  # + a period-3 point
+    np.testing.assert_array_equal(mandelbrot(cc, limits), ref.mandelbrot_model(cc, limits))
+
+
+# --- mandelbrot_grid: the whole picture in C ----------------------------------
+
+from polyfast import mandelbrot_grid  # noqa: E402
+
+AXIS_SPECIAL = np.array([np.nan, np.inf, -np.inf, -0.0, 0.0, 1e300, -1e-320, 0.25, -0.75, 2.0])
+
+
+def materialised(x, y, maxiter):
+    """``mandelbrot`` on the grid NumPy builds: the definition of mandelbrot_grid."""
+    with np.errstate(all="ignore"):
+        c = np.asarray(x)[..., None, :] + 1j * np.asarray(y)[..., :, None]
+    return mandelbrot(c, maxiter)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("nx, ny, maxiter", [(500, 500, 51), (257, 131, 300), (1, 9, 10),
+                                             (9, 1, 10), (2000, 3, 200), (3, 2000, 200),
+                                             (61, 37, 2000), (2049, 2, 30)])
+def test_grid_equals_mandelbrot_on_the_materialised_grid(dtype, nx, ny, maxiter):
+    x = np.linspace(-2.1, 1.3, nx).astype(dtype)
+    y = np.linspace(-1.7, 1.2, ny).astype(dtype)
+    got = mandelbrot_grid(x, y, maxiter)
+    assert got.shape == (ny, nx) and got.dtype == np.int64
+    expected = materialised(x, y, maxiter)
+    assert expected.dtype == np.int64
+    np.testing.assert_array_equal(got, expected)
+    if nx * ny <= 20_000:
+        c = (x[None, :] + 1j * y[:, None])
+        np.testing.assert_array_equal(got, ref.mandelbrot_model(c, maxiter))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_grid_special_values_follow_numpys_expression(dtype):
+    # 1j*inf has a NaN real part in NumPy, so (x, inf) never escapes there;
+    # NaN anywhere never escapes; signed zeros do not matter.
+    x = cast(np.concatenate([AXIS_SPECIAL, np.linspace(-2, 1, 7)]), dtype).real
+    y = x[::-1].copy()
+    for maxiter in (0, 1, 2, 40):
+        np.testing.assert_array_equal(mandelbrot_grid(x, y, maxiter), materialised(x, y, maxiter))
+    with np.errstate(all="raise"):
+        mandelbrot_grid(x, y, 40)
+
+
+def test_grid_out_strides_stacks_empty_and_types():
+    x = np.linspace(-2, 1, 40)
+    y = np.linspace(-1.2, 1.2, 30)
+    expected = materialised(x, y, 60)
+    out = np.full((30, 40, 3), -7, np.int64)
+    assert mandelbrot_grid(x, y, 60, out=out[:, :, 1]) is not None
+    np.testing.assert_array_equal(out[:, :, 1], expected)
+    assert (out[:, :, [0, 2]] == -7).all()
+    fortran = np.empty((30, 40), np.int64, order="F")
+    mandelbrot_grid(x, y, 60, out=fortran)
+    np.testing.assert_array_equal(fortran, expected)
+    reverse = np.empty((30, 40), np.int64)
+    mandelbrot_grid(x[::-1], y[::-2], 60, out=reverse[::-1, ::-1][:15])
+    np.testing.assert_array_equal(reverse[::-1, ::-1][:15], materialised(x[::-1], y[::-2], 60))
+    # a stack of grids with a limit each
+    xs = np.stack([x, x * 0.5, x - 0.3])
+    ys = np.stack([y, y, y * 0.1])
+    limits = np.array([5, 60, 200])
+    got = mandelbrot_grid(xs, ys, limits)
+    assert got.shape == (3, 30, 40)
+    for k in range(3):
+        np.testing.assert_array_equal(got[k], materialised(xs[k], ys[k], limits[k]))
+    # empty, 0-size and integer input
+    assert mandelbrot_grid(np.empty(0), y, 10).shape == (30, 0)
+    assert mandelbrot_grid(x, np.empty(0), 10).shape == (0, 40)
+    np.testing.assert_array_equal(mandelbrot_grid(np.arange(-2, 2), np.arange(-1, 2), 9),
+                                  materialised(np.arange(-2.0, 2), np.arange(-1.0, 2), 9))
+    assert mandelbrot_grid.signature == "(n),(m),()->(m,n)"
+    assert "mandelbrot_grid" in polyfast.__all__
+    assert pickle.loads(pickle.dumps(mandelbrot_grid)) is mandelbrot_grid
+    with pytest.raises(TypeError):
+        mandelbrot_grid(x, y, 2.5)
+
+
+def test_grid_threads_give_the_same_counts(threads):
+    x = np.linspace(-2, 1, 701)
+    y = np.linspace(-1.3, 1.3, 403)
+    zx = ZOOM_CENTER.real + np.linspace(-1e-5, 1e-5, 96)
+    zy = ZOOM_CENTER.imag + np.linspace(-1e-5, 1e-5, 80)
+    polyfast.set_num_threads(1)
+    expected = [mandelbrot_grid(x, y, 150), mandelbrot_grid(zx, zy, 900),
+                mandelbrot_grid(x.astype(np.float32), y.astype(np.float32), 150)]
+    np.testing.assert_array_equal(expected[0], materialised(x, y, 150))
+    np.testing.assert_array_equal(expected[1], materialised(zx, zy, 900))
+    for n in (2, 8):
+        polyfast.set_num_threads(n)
+        got = [mandelbrot_grid(x, y, 150), mandelbrot_grid(zx, zy, 900),
+               mandelbrot_grid(x.astype(np.float32), y.astype(np.float32), 150)]
+        for a, b in zip(got, expected):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_grid_shifted_entry_point_refuses_what_it_does_not_expect():
+    shifted = polyfast._core._mandelbrot_grid_shifted
+    x = np.linspace(-2, 2, 5)
+    out = np.empty((5, 5), np.int64)
+    shifted(x, x, 10, 2, out)
+    np.testing.assert_array_equal(out, np.maximum(materialised(x, x, 10) - 2, 0))
+    with pytest.raises(TypeError):
+        shifted(x.astype(np.float32), x, 10, 2, out)
+    with pytest.raises(ValueError):
+        shifted(x, x, 10, 2, out.T.copy(order="F"))
+    with pytest.raises(ValueError):
+        shifted(x, x[:4], 10, 2, out)
+    with pytest.raises(ValueError):
+        shifted(x, x, 10, -1, out)

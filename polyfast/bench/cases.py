@@ -11,6 +11,10 @@ Python, NumPy, numexpr and numba, and polyfast.
   over rows when numba is installed, else its plain-Python loop run on a few
   rows and extrapolated.
 - `FRACTAL`: ``make_fractal((500, 500), 50)``; baseline the NumPy version.
+- `ZOOM`: the deep zoom (centre -0.7436439+0.1318259j, width 1e-5, 1000 x
+  1000 points, maxiter 5000), where no point lies in the cardioid or the
+  bulb; the notebook has no zoom, so the baseline is the ``mandelbrot``
+  ufunc on the materialised grid, against ``mandelbrot_grid``.
 - `SAMPLER`: 1500 samples on 20 points; baseline the notebook's NumPy
   sampler; "same result" is the same chain after the same seed.
 
@@ -153,6 +157,42 @@ FRACTAL = Case(
 )
 
 
+ZOOM_CENTER, ZOOM_WIDTH, ZOOM_POINTS, ZOOM_MAXITER = -0.7436439 + 0.1318259j, 1e-5, 1000, 5000
+
+
+def zoom_axes() -> tuple[np.ndarray, np.ndarray]:
+    """The deep zoom's ``x`` (columns) and ``y`` (rows): `ZOOM_POINTS` each,
+    spanning `ZOOM_WIDTH` around `ZOOM_CENTER`."""
+    half = ZOOM_WIDTH / 2
+    x = np.linspace(ZOOM_CENTER.real - half, ZOOM_CENTER.real + half, ZOOM_POINTS)
+    y = np.linspace(ZOOM_CENTER.imag - half, ZOOM_CENTER.imag + half, ZOOM_POINTS)
+    return x, y
+
+
+def _zoom_inputs() -> tuple:
+    x, y = zoom_axes()
+    return x, y, x[None, :] + 1j * y[:, None]
+
+
+_ZOOM_UFUNC = "polyfast.mandelbrot(c, 5000) on the materialised grid c"
+
+ZOOM = Case(
+    name="zoom",
+    title=(f"the deep zoom: {ZOOM_POINTS} x {ZOOM_POINTS} points of width {ZOOM_WIDTH:g} "
+           f"around {ZOOM_CENTER}, maxiter {ZOOM_MAXITER} (the notebook has no zoom: the "
+           "baseline is the mandelbrot ufunc)"),
+    inputs=_zoom_inputs,
+    baseline=_ZOOM_UFUNC,
+    same=np.array_equal,
+    engines=(
+        Engine(_ZOOM_UFUNC, "polyfast",
+               lambda x, y, c: functools.partial(polyfast.mandelbrot, c, ZOOM_MAXITER)),
+        Engine("polyfast.mandelbrot_grid(x, y, 5000) (no grid built)", "polyfast",
+               lambda x, y, c: functools.partial(polyfast.mandelbrot_grid, x, y, ZOOM_MAXITER)),
+    ),
+)
+
+
 def _seed_numpy() -> None:
     np.random.seed(baselines.SEED)
 
@@ -213,4 +253,4 @@ SAMPLER = Case(
 )
 
 #: Every case, in the order they run; ``--case`` picks among them.
-CASES: list[Case] = [POLY8, BUMPS, FRACTAL, SAMPLER]
+CASES: list[Case] = [POLY8, BUMPS, FRACTAL, ZOOM, SAMPLER]

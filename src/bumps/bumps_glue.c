@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bumps/bumps.h"
+#include "module/interrupt_glue.h"
 #include "runtime/cpu_features.h"
 #include "runtime/fp_flags.h"
 #include "runtime/thread_pool.h"
@@ -74,6 +75,11 @@ typedef struct {
     atomic_int failed;        /* out of memory in some block */
 } ragged_ctx;
 
+/* Items scanned between two checks for an interrupted call: tens of
+ * microseconds, so a block of many short rows does not read the clock per
+ * row, and a block of long rows checks between rows. */
+#define PF_BUMPS_CHECK_ITEMS ((intptr_t)1 << 16)
+
 static intptr_t scan_row(const ragged_ctx *ctx, intptr_t r, char *out, intptr_t cap)
 {
     const char *row = ctx->base + r * ctx->row_stride;
@@ -102,7 +108,14 @@ static void scan_rows(void *ctx_, intptr_t begin, intptr_t end)
     if (data == NULL)
         goto fail;
     intptr_t used = 0;
+    intptr_t unchecked = 0;
     for (intptr_t r = begin; r < end; r++) {
+        unchecked += ctx->cols + 1;
+        if (unchecked >= PF_BUMPS_CHECK_ITEMS) {
+            unchecked = 0;
+            if (pf_interrupted())
+                break; /* the caller discards every block */
+        }
         intptr_t found = scan_row(ctx, r, data + used * item, cap - used);
         if (found > cap - used) {
             /* Rare: grow to fit this row at least, then scan it again. */
@@ -231,6 +244,8 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
      * caller's floating-point flags as they were, as a NumPy function would. */
     pf_fpflags saved_flags;
     pf_fpflags_save(&saved_flags);
+    pf_py_watch watch;
+    pf_py_watch_begin(&watch);
     Py_BEGIN_ALLOW_THREADS
     pf_parallel_for(rows, pf_min_parallel_outer(pf_spec_find_bumps.min_parallel, ctx.cols),
                     pf_spec_find_bumps.grain, scan_rows, &ctx);
@@ -238,6 +253,11 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
     pf_fpflags_restore(&saved_flags);
     chunk *chunks = atomic_load_explicit(&ctx.chunks, memory_order_acquire);
     Py_DECREF(targets);
+    if (pf_py_watch_end(&watch) < 0) {
+        free_chunks(chunks);
+        Py_DECREF(offsets);
+        return NULL;
+    }
     if (atomic_load_explicit(&ctx.failed, memory_order_relaxed)) {
         free_chunks(chunks);
         Py_DECREF(offsets);

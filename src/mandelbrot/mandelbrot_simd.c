@@ -12,6 +12,8 @@
  *                   vector whose sign bit is set (64- and 32-bit lanes)
  *   PF_MB_UNORD_64(a, b), PF_MB_UNORD_32(a, b)   bitmask of the lanes where
  *                   a or b is NaN (double and float vectors)
+ *   PF_MB_SQRT_64(v), PF_MB_SQRT_32(v)   correctly rounded square root
+ *                   (double and float vectors; only the trap checks use it)
  *
  * Scheme.  Each of the PF_MB_GROUPS vectors holds PF_VBYTES/sizeof(T)
  * consecutive points (two vector loads and a shuffle when the input is
@@ -50,6 +52,8 @@
 #define PF_MB_BITS_32(v) _mm512_movepi32_mask((__m512i)(v))
 #define PF_MB_UNORD_64(a, b) _mm512_cmp_pd_mask((__m512d)(a), (__m512d)(b), _CMP_UNORD_Q)
 #define PF_MB_UNORD_32(a, b) _mm512_cmp_ps_mask((__m512)(a), (__m512)(b), _CMP_UNORD_Q)
+#define PF_MB_SQRT_64(v) ((PF_MB_V)_mm512_sqrt_pd((__m512d)(v)))
+#define PF_MB_SQRT_32(v) ((PF_MB_V)_mm512_sqrt_ps((__m512)(v)))
 #elif defined(PF_BUILD_NEON)
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -57,6 +61,8 @@
 #define PF_MB_BITS_32(v) pf_neon_bits32((int32x4_t)(v))
 #define PF_MB_UNORD_64(a, b) pf_neon_unord64((float64x2_t)(a), (float64x2_t)(b))
 #define PF_MB_UNORD_32(a, b) pf_neon_unord32((float32x4_t)(a), (float32x4_t)(b))
+#define PF_MB_SQRT_64(v) ((PF_MB_V)vsqrtq_f64((float64x2_t)(v)))
+#define PF_MB_SQRT_32(v) ((PF_MB_V)vsqrtq_f32((float32x4_t)(v)))
 #else
 #define PF_MB_GROUPS 4
 #define PF_MB_KMASK 0
@@ -64,6 +70,8 @@
 #define PF_MB_BITS_32(v) _mm256_movemask_ps((__m256)(v))
 #define PF_MB_UNORD_64(a, b) _mm256_movemask_pd(_mm256_cmp_pd((__m256d)(a), (__m256d)(b), _CMP_UNORD_Q))
 #define PF_MB_UNORD_32(a, b) _mm256_movemask_ps(_mm256_cmp_ps((__m256)(a), (__m256)(b), _CMP_UNORD_Q))
+#define PF_MB_SQRT_64(v) ((PF_MB_V)_mm256_sqrt_pd((__m256d)(v)))
+#define PF_MB_SQRT_32(v) ((PF_MB_V)_mm256_sqrt_ps((__m256)(v)))
 #endif
 
 #if PF_MB_GROUPS == 2
@@ -77,17 +85,47 @@
 #endif
 
 /* Where the points come from and the counts go; `next` is the first point
- * not yet handed to a lane. */
+ * not yet handed to a lane, n the number known so far.  Point i is at
+ * c + (i - cbase)*cs: a grid run (mandelbrot_grid.c) gets its points a chunk
+ * at a time from `feed`, which puts chunk after chunk in one buffer once the
+ * lanes have loaded every point before (pf_mb_more); the ufunc has them all
+ * at once (feed NULL, cbase 0).  Each count is stored as
+ * max(count - shift, 0) (shift 0 for the ufunc; make_fractal's 1 or 2). */
 typedef struct {
     const char *c, *maxiter;
     char *out;
     intptr_t cs, ms, os;
-    intptr_t n, next;
+    intptr_t n, next, cbase;
+    int64_t shift;
+    pf_mb_feed *feed;
 } pf_mb_io;
+
+static inline const char *pf_mb_cptr(const pf_mb_io *io, intptr_t i)
+{
+    return io->c + (i - io->cbase) * io->cs;
+}
+
+/* The feed's next chunk, once every known point has been loaded: 0 if none. */
+static int pf_mb_more(pf_mb_io *io)
+{
+    if (io->feed == NULL)
+        return 0;
+    const void *c;
+    const intptr_t m = io->feed->next(io->feed, &c);
+    if (m <= 0) {
+        io->feed = NULL;
+        return 0;
+    }
+    io->c = (const char *)c;
+    io->cbase = io->n;
+    io->n += m;
+    return 1;
+}
 
 static inline void pf_mb_store(const pf_mb_io *io, intptr_t i, int64_t count)
 {
-    *(int64_t *)(io->out + i * io->os) = count;
+    const int64_t shifted = count - io->shift;
+    *(int64_t *)(io->out + i * io->os) = shifted > 0 ? shifted : 0;
 }
 
 static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
@@ -103,7 +141,11 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_CSUFFIX c128
 #define PF_MB_BITS PF_MB_BITS_64
 #define PF_MB_UNORD PF_MB_UNORD_64
-#define PF_MB_POINT pf_mandelbrot_point_f64
+#define PF_MB_POINT pf_mandelbrot_point_fast_f64
+#define PF_MB_SQRT PF_MB_SQRT_64
+#define PF_MB_U 0x1p-53
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F64
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F64
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -114,6 +156,10 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_SQRT
+#undef PF_MB_U
+#undef PF_MB_CYCLE_FLOOR
+#undef PF_MB_CYCLE_NEAR
 
 #define PF_MB_T float
 #define PF_MB_TBYTES 4
@@ -123,7 +169,11 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_CSUFFIX c64
 #define PF_MB_BITS PF_MB_BITS_32
 #define PF_MB_UNORD PF_MB_UNORD_32
-#define PF_MB_POINT pf_mandelbrot_point_f32
+#define PF_MB_POINT pf_mandelbrot_point_fast_f32
+#define PF_MB_SQRT PF_MB_SQRT_32
+#define PF_MB_U 0x1p-24f
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F32
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F32
 #include "mandelbrot/mandelbrot_simd.c"
 #undef PF_MB_T
 #undef PF_MB_TBYTES
@@ -134,6 +184,10 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_SQRT
+#undef PF_MB_U
+#undef PF_MB_CYCLE_FLOOR
+#undef PF_MB_CYCLE_NEAR
 
 #else /* one floating type: PF_MB_T with lane counts PF_MB_IT, ... */
 
@@ -195,6 +249,11 @@ typedef __mmask16 PF_MB_ACT;
 /* A vector's bookkeeping, touched by the hot loop only through `kend`. */
 typedef struct {
     int64_t kend;     /* step at which the next lane reaches its limit, -1 if none */
+    int64_t ktrap;    /* step of the next trap check (mandelbrot.h), -1 if none: */
+    int64_t kcard;    /* the next cardioid/bulb check's, -1 if none */
+    int64_t kcyc;     /* the next cycle check's, -1 if none */
+    unsigned trapped; /* lanes proven never to escape: their count is maxiter */
+    unsigned shapes;  /* 1: a lane in the cardioid, 2: one in the bulb (classic tests) */
     int64_t start;    /* step at which the vector was loaded */
     intptr_t base;    /* index of lane 0's point */
     unsigned own;     /* lanes holding a point whose count is to be stored */
@@ -207,6 +266,12 @@ typedef struct {
     PF_MB_V cr, ci;
     PF_MB_ACT active;
 } PF_MB_FN(pf_mb_lanes);
+
+/* ktrap = the earlier of the two checks' steps. */
+static inline void PF_MB_FN(pf_mb_set_ktrap)(PF_MB_GROUP *g)
+{
+    g->ktrap = g->kcard < 0 ? g->kcyc : g->kcyc < 0 || g->kcard < g->kcyc ? g->kcard : g->kcyc;
+}
 
 /* kend = start + the smallest maxiter-1 of the `live` lanes, saturated: a
  * lane whose limit lies beyond INT64_MAX steps never reaches it. */
@@ -227,6 +292,130 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
         }
     }
     g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
+}
+
+/* The lanes of `live` whose float orbit from w = (zr, zi) provably never
+ * escapes by the cycle check of mandelbrot.h (f), all lanes at once: the
+ * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p. */
+__attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_MB_V zi,
+                                                               PF_MB_V cr, PF_MB_V ci,
+                                                               unsigned live)
+{
+    const PF_MB_T u = PF_MB_U, eps = 32 * PF_MB_U;
+    const PF_MB_IV onei = (PF_MB_IV){0} + 1;
+    PF_MB_V wr = zr, wi = zi, d2p = {0};
+    PF_MB_IV p = {0}, found = {0};
+    for (int i = 1; i <= PF_MB_CYCLE_P; i++) {
+        const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        wr = rr - ii + cr;
+        wi = ri + ri + ci;
+        const PF_MB_V dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;
+        const PF_MB_IV fresh = (d2 < PF_MB_CYCLE_NEAR) & ~found;
+        p |= fresh & (onei * i);
+        d2p = (PF_MB_V)((PF_MB_IV)d2p | ((PF_MB_IV)d2 & fresh));
+        found |= fresh;
+        if (((unsigned)PF_MB_BITS(found) & live) == live)
+            break;
+    }
+    const unsigned cand = (unsigned)PF_MB_BITS(found) & live;
+    if (cand == 0)
+        return 0;
+    PF_MB_IT pl[PF_MB_LANES];
+    memcpy(pl, &p, sizeof pl);
+    int maxp = 0;
+    for (unsigned b = cand; b != 0; b &= b - 1)
+        if (pl[__builtin_ctz(b)] > maxp)
+            maxp = (int)pl[__builtin_ctz(b)];
+    const PF_MB_V r0 = PF_MB_SQRT(d2p * (1 + 16 * u)) * 4 + PF_MB_CYCLE_FLOOR;
+    PF_MB_V r = r0;
+    PF_MB_IV ok = onei - 2, hit = {0}; /* all ones, none */
+    wr = zr;
+    wi = zi;
+    for (int i = 1; i <= maxp; i++) {
+        const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        const PF_MB_V a = PF_MB_SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */
+        ok &= (a * (PF_MB_T)0.5 + r) * (1 + 4 * u) <= (PF_MB_T)1.9;
+        r = (r * (a + r) + 2 * eps) * (1 + 8 * u);
+        wr = rr - ii + cr;
+        wi = ri + ri + ci;
+        const PF_MB_V dr = wr - zr, di = wi - zi;
+        const PF_MB_V d2 = (dr * dr + di * di) * (1 + 16 * u);
+        const PF_MB_V t = (r0 - r) * (1 - 4 * u);
+        hit |= ok & (p == onei * i) & (t > 0) & (d2 <= t * t * (1 - 8 * u));
+    }
+    return (unsigned)PF_MB_BITS(hit) & cand;
+}
+
+/* The next check of a schedule after one at step k: after about twice the
+ * steps since the vector was loaded, none if that could save fewer steps
+ * than it costs. */
+static inline int64_t PF_MB_FN(pf_mb_next)(const PF_MB_GROUP *g, int64_t k)
+{
+    const int64_t j = k - g->start;
+    const int64_t next = pf_mb_next_check(j);
+    if (next < 0 || next > INT64_MAX - g->start)
+        return -1;
+    if (g->uniform && g->kend >= 0 && g->kend - k < j)
+        return -1;
+    return g->start + next;
+}
+
+/* Trap checks due after step k (z = z_{j+1}, j = k - start, not yet
+ * tested): the active lanes whose z lies in a trap leave `active`; those
+ * holding points will store maxiter.  Run between blocks of steps (below),
+ * out of the hot loop. */
+__attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t k,
+                                            PF_MB_V zr, PF_MB_V zi, PF_MB_V cr, PF_MB_V ci)
+{
+    const unsigned live = PF_MB_ACT_BITS(active);
+    unsigned caught = 0;
+    if (g->kcard >= 0 && k >= g->kcard) {
+        g->kcard = PF_MB_FN(pf_mb_next)(g, k);
+        if (live != 0) {
+            PF_MB_IV in = {0}, bulb = {0};
+            PF_MB_STEP_AHEAD(PF_MB_T, PF_MB_V, PF_MB_U, zr, zi, cr, ci)
+            if (g->shapes & 1u)
+                PF_MB_TRAPPED_CARDIOID(in, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi)
+            if (g->shapes & 2u)
+                PF_MB_TRAPPED_BULB(bulb, PF_MB_T, PF_MB_V, PF_MB_SQRT, zr, zi, cr, ci)
+            in |= bulb;
+            caught = live & (unsigned)PF_MB_BITS(in);
+        }
+    }
+    if (g->kcyc >= 0 && k >= g->kcyc) {
+        g->kcyc = PF_MB_FN(pf_mb_next)(g, k);
+        if (live & ~caught)
+            caught |= PF_MB_FN(pf_mb_cycle)(zr, zi, cr, ci, live & ~caught);
+    }
+    PF_MB_FN(pf_mb_set_ktrap)(g);
+    if (caught == 0)
+        return active;
+    g->trapped |= caught & g->own;
+    return PF_MB_ACT_FROM(live & ~caught);
+}
+
+/* The lanes of `lanes` in the main cardioid or the period-2 bulb by the
+ * classic tests, which only choose the vectors worth checking (the proof is
+ * the trap's, mandelbrot.h): vectors of points outside, the deep zoom's for
+ * one, pay for this test when loaded and never see a trap check. */
+static inline int64_t PF_MB_FN(pf_mb_classic)(PF_MB_GROUP *g, PF_MB_V cr, PF_MB_V ci,
+                                              unsigned lanes, int64_t k)
+{
+    PF_MB_IV card, bulb;
+    PF_MB_CLASSIC(card, bulb, PF_MB_T, PF_MB_V, cr, ci);
+    g->shapes = ((unsigned)PF_MB_BITS(card) & lanes ? 1u : 0u) |
+                ((unsigned)PF_MB_BITS(bulb) & lanes ? 2u : 0u);
+    return g->shapes ? k + PF_MB_FIRST_CHECK : -1;
+}
+
+/* The checks of a vector loaded at step k: cardioid and bulb (if `card`),
+ * cycles (if `cyc`). */
+static inline void PF_MB_FN(pf_mb_schedule)(PF_MB_GROUP *g, PF_MB_V cr, PF_MB_V ci,
+                                            unsigned lanes, int64_t k, int card, int cyc)
+{
+    g->kcard = card ? PF_MB_FN(pf_mb_classic)(g, cr, ci, lanes, k) : -1;
+    g->kcyc = cyc && k <= INT64_MAX - PF_MB_CYCLE_FIRST ? k + PF_MB_CYCLE_FIRST : -1;
+    PF_MB_FN(pf_mb_set_ktrap)(g);
 }
 
 /* Splits PF_MB_LANES contiguous (re, im) pairs at p into two vectors. */
@@ -259,18 +448,18 @@ static inline void PF_MB_FN(pf_mb_split)(const char *p, PF_MB_V *cr, PF_MB_V *ci
 static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
                                 pf_mb_io *io, int64_t k)
 {
-    while (io->next < io->n) {
+    while (io->next < io->n || pf_mb_more(io)) {
         const intptr_t base = io->next;
         const intptr_t count = io->n - base < PF_MB_LANES ? io->n - base : PF_MB_LANES;
         io->next += count;
         PF_MB_V cr, ci;
         if (count == PF_MB_LANES && io->cs == 2 * (intptr_t)sizeof(PF_MB_T)) {
             /* Contiguous: (re, im) pairs, split by one shuffle each. */
-            PF_MB_FN(pf_mb_split)(io->c + base * io->cs, &cr, &ci);
+            PF_MB_FN(pf_mb_split)(pf_mb_cptr(io, base), &cr, &ci);
         } else {
             PF_MB_T re[PF_MB_LANES] = {0}, im[PF_MB_LANES] = {0};
             for (int l = 0; l < count; l++) {
-                const PF_MB_T *c = (const PF_MB_T *)(io->c + (base + l) * io->cs);
+                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
                 re[l] = c[0];
                 im[l] = c[1];
             }
@@ -301,8 +490,12 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             const int64_t m = g->maxiter[g->uniform ? 0 : l];
             int64_t result = m < 1 ? 0 : m;
             if (m > PF_MB_ITMAX) {
-                const PF_MB_T *c = (const PF_MB_T *)(io->c + (base + l) * io->cs);
+                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
                 result = PF_MB_POINT(c[0], c[1], m);
+                if (result < 0) { /* interrupted: left as it was, no more points */
+                    io->next = io->n;
+                    continue;
+                }
             }
             pf_mb_store(io, base + l, result);
         }
@@ -319,6 +512,10 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             g->own = live;
             g->start = k;
             PF_MB_FN(pf_mb_set_kend)(g, live);
+            PF_MB_FN(pf_mb_schedule)(g, cr, ci, live, k,
+                                     !g->uniform || g->maxiter[0] >= PF_MB_TRAP_MIN_MAXITER,
+                                     !g->uniform || g->maxiter[0] >= PF_MB_CYCLE_MIN_MAXITER);
+            g->trapped = 0;
             return 1;
         }
     }
@@ -329,6 +526,8 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
     lanes->active = PF_MB_ACT_FROM(PF_MB_FULL);
     g->own = 0;
     g->kend = -1;
+    g->ktrap = g->kcard = g->kcyc = -1;
+    g->trapped = 0;
     return 0;
 }
 
@@ -352,22 +551,31 @@ static PF_MB_ACT PF_MB_FN(pf_mb_limit)(PF_MB_GROUP *g, PF_MB_ACT active, int64_t
     return PF_MB_ACT_FROM(still);
 }
 
-/* Stores count + 1 for the lanes holding points. */
+/* Stores count + 1 for the lanes holding points, maxiter for trapped ones. */
 static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
                                            const pf_mb_io *io)
 {
     const PF_MB_I64V result = __builtin_convertvector(count, PF_MB_I64V) + 1;
     if (__builtin_expect(g->own == PF_MB_FULL && io->os == (intptr_t)sizeof(int64_t), 1)) {
-        memcpy(io->out + g->base * io->os, &result, sizeof result);
-        return;
+        PF_MB_I64V shifted = result - io->shift;
+        shifted &= ~(shifted >> 63); /* max(., 0) */
+        memcpy(io->out + g->base * io->os, &shifted, sizeof shifted);
+    } else {
+        for (unsigned b = g->own & ~g->trapped; b != 0; b &= b - 1) {
+            const int l = __builtin_ctz(b);
+            pf_mb_store(io, g->base + l, result[l]);
+        }
     }
-    for (unsigned b = g->own; b != 0; b &= b - 1) {
+    for (unsigned b = g->trapped; b != 0; b &= b - 1) {
         const int l = __builtin_ctz(b);
-        pf_mb_store(io, g->base + l, result[l]);
+        pf_mb_store(io, g->base + l, g->maxiter[g->uniform ? 0 : l]);
     }
 }
 
-/* One step of vector g: test z_j, compute z_{j+1}, count the survivors. */
+/* One step of vector g: test z_j, compute z_{j+1}, count the survivors.
+ * (A deferred escape test, the plain test only every eighth step and a
+ * replay when a lane escaped, ran fewer instructions but took longer on this
+ * machine, at both levels: see benchmarks/README.md.) */
 #define PF_MB_STEP(g)                                                      \
     {                                                                      \
         const PF_MB_V rr = zr[g] * zr[g], ii = zi[g] * zi[g];              \
@@ -384,30 +592,62 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         }                                                                  \
     }
 
+/*
+ * Trap checks (mandelbrot.h) run between blocks of PF_MB_BLOCK steps, out of
+ * the hot loop, for the vectors whose check is due; a vector left without
+ * active lanes is finished and refilled there.  knext, the earliest check of
+ * any vector, costs one compare per block, so vectors without checks (the
+ * deep zoom's) pay next to nothing.  (Checks inside the step loop, through
+ * its kend compare, ran 1.35x longer at AVX2: the calls' vector arguments
+ * cost the loop its registers.)  The interrupt check is there too, every
+ * PF_MANDELBROT_POLL_STEPS steps.
+ */
+#define PF_MB_BLOCK 8
+_Static_assert(PF_MANDELBROT_POLL_STEPS % PF_MB_BLOCK == 0,
+               "the interrupt check falls on a block's end");
+
+#define PF_MB_CHECKS(g)                                                    \
+    if (grp[g].ktrap >= 0 && k >= grp[g].ktrap) {                          \
+        active[g] = PF_MB_FN(pf_mb_trap_check)(&grp[g], active[g], k, zr[g], zi[g], \
+                                               cr[g], ci[g]);              \
+        if (PF_MB_ACT_BITS(active[g]) == 0) {                              \
+            PF_MB_FN(pf_mb_finish)(&grp[g], count[g], &io);                \
+            PF_MB_REFILL(g, k)                                             \
+        }                                                                  \
+    }                                                                      \
+    PF_MB_NOTE_CHECK(g)
+
+#define PF_MB_NOTE_CHECK(g)                                                \
+    if (grp[g].ktrap >= 0 && grp[g].ktrap < knext)                         \
+        knext = grp[g].ktrap;
+
 /* Refills vector g at step k.  The common case, a whole vector of contiguous
  * points without NaN and one maxiter for all, is inline; the rest is
  * pf_mb_load's. */
-#define PF_MB_REFILL(g, k)                                                 \
+#define PF_MB_REFILL(g, kstep)                                             \
     {                                                                      \
+        const int64_t kr = (kstep);                                        \
         PF_MB_V fcr, fci;                                                  \
         PF_MB_ACT fact = all;                                              \
         int quick = 0;                                                     \
-        if (fast && io.next <= last_whole) {                               \
-            PF_MB_FN(pf_mb_split)(io.c + io.next * io.cs, &fcr, &fci);     \
+        if (fast && io.next + PF_MB_LANES <= io.n) {                       \
+            PF_MB_FN(pf_mb_split)(pf_mb_cptr(&io, io.next), &fcr, &fci);   \
             if (__builtin_expect(PF_MB_UNORD(fcr, fci) == 0, 1)) {         \
                 grp[g].base = io.next;                                     \
                 io.next += PF_MB_LANES;                                    \
                 grp[g].own = PF_MB_FULL;                                   \
-                grp[g].start = (k);                                        \
-                grp[g].kend = mlast > INT64_MAX - (k) ? INT64_MAX : (k) + mlast; \
+                grp[g].start = kr;                                         \
+                grp[g].kend = mlast > INT64_MAX - kr ? INT64_MAX : kr + mlast; \
                 grp[g].uniform = 1;                                        \
                 grp[g].maxiter[0] = mlast + 1;                             \
+                PF_MB_FN(pf_mb_schedule)(&grp[g], fcr, fci, PF_MB_FULL, kr, traps, cycles); \
+                grp[g].trapped = 0;                                        \
                 quick = 1;                                                 \
             }                                                              \
         }                                                                  \
         if (!quick) {                                                      \
             PF_MB_FN(pf_mb_lanes) fresh;                                   \
-            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, (k));   \
+            live -= 1 - PF_MB_FN(pf_mb_load)(&grp[g], &fresh, &io, kr);    \
             fcr = fresh.cr;                                                \
             fci = fresh.ci;                                                \
             fact = fresh.active;                                           \
@@ -418,19 +658,13 @@ static inline void PF_MB_FN(pf_mb_finish)(const PF_MB_GROUP *g, PF_MB_IV count,
         count[g] = (PF_MB_IV){0};                                          \
         zr[g] = zero + fcr; /* z_1 = (0 + cr, 0 + ci) */                   \
         zi[g] = zero + fci;                                                \
+        PF_MB_NOTE_CHECK(g)                                                \
     }
 
-PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
+/* The counts of io's n points (the caller saves and restores the FP flags). */
+static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 {
-    (void)core_dims;
-    (void)hints;
-    pf_mb_io io = {
-        .c = args[0], .maxiter = args[1], .out = args[2],
-        .cs = steps[0], .ms = steps[1], .os = steps[2],
-        .n = n, .next = 0,
-    };
-    pf_fpflags saved;
-    pf_fpflags_save(&saved);
+    const intptr_t n = io.n;
     const PF_MB_V zero = {0}, four = zero + 4;
     const PF_MB_IV one = (PF_MB_IV){0} + 1;
     (void)one;
@@ -438,6 +672,7 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     PF_MB_ACT active[PF_MB_GROUPS];
     PF_MB_IV count[PF_MB_GROUPS];
     PF_MB_GROUP grp[PF_MB_GROUPS];
+    memset(grp, 0, sizeof grp);
     int live = PF_MB_GROUPS;
     const PF_MB_ACT all = PF_MB_ACT_FROM(PF_MB_FULL);
     /* The quick refill: contiguous c, one maxiter in 2 ... PF_MB_ITMAX. */
@@ -447,14 +682,73 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     /* Only the quick refill uses it; computed only then, since m0 - 1
      * overflows (undefined behaviour) for maxiter == INT64_MIN. */
     const int64_t mlast = fast ? m0 - 1 : 0;
-    const intptr_t last_whole = n - PF_MB_LANES;
+    const int traps = mlast + 1 >= PF_MB_TRAP_MIN_MAXITER;
+    const int cycles = mlast + 1 >= PF_MB_CYCLE_MIN_MAXITER;
+    int64_t knext = INT64_MAX; /* the earliest check due, any vector */
 #define PF_MB_INIT(g) PF_MB_REFILL(g, 0)
     PF_MB_EACH_GROUP(PF_MB_INIT)
 #undef PF_MB_INIT
-    for (int64_t k = 1; live > 0; k++) {
-        PF_MB_EACH_GROUP(PF_MB_STEP)
+    /* One small maxiter for all: no check, no blocks.  No interrupt check
+     * either: every point takes fewer than PF_MB_TRAP_MIN_MAXITER steps, and
+     * the caller's chunks (the pool's, the grid feed's) are checked. */
+    if (fast && !traps) {
+        for (int64_t k = 1; live > 0; k++) {
+            PF_MB_EACH_GROUP(PF_MB_STEP)
+        }
+        return;
     }
+    for (int64_t k0 = 1; live > 0; k0 += PF_MB_BLOCK) {
+        for (int t = 0; t < PF_MB_BLOCK; t++) {
+            const int64_t k = k0 + t;
+            PF_MB_EACH_GROUP(PF_MB_STEP)
+        }
+        const int64_t k = k0 + PF_MB_BLOCK - 1;
+        if (__builtin_expect(k >= knext, 0)) {
+            knext = INT64_MAX;
+            PF_MB_EACH_GROUP(PF_MB_CHECKS)
+        }
+        /* interrupted: the points in flight are left as they were */
+        if (__builtin_expect(((k0 - 1) & (PF_MANDELBROT_POLL_STEPS - 1)) == 0, 0) &&
+            pf_interrupted())
+            return;
+    }
+}
+
+PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
+{
+    (void)core_dims;
+    (void)hints;
+    pf_mb_io io = {
+        .c = args[0], .maxiter = args[1], .out = args[2],
+        .cs = steps[0], .ms = steps[1], .os = steps[2],
+        .n = n, .next = 0, .cbase = 0, .shift = 0, .feed = NULL,
+    };
+    pf_fpflags saved;
+    pf_fpflags_save(&saved);
+    PF_MB_FN(pf_mb_run)(io);
     pf_fpflags_restore(&saved);
+}
+
+/* A grid run (mandelbrot_grid.c): the feed's points, one maxiter, counts
+ * shifted and stored with stride os. */
+void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(pf_mb_feed *feed, int64_t maxiter,
+                                                int64_t shift, char *out, intptr_t os)
+{
+    pf_mb_io io = {
+        .c = NULL, .maxiter = (const char *)&maxiter, .out = out,
+        .cs = 2 * (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
+        .n = 0, .next = 0, .cbase = 0, .shift = shift, .feed = feed,
+    };
+    if (pf_mb_more(&io))
+        PF_MB_FN(pf_mb_run)(io);
+}
+
+/* mandelbrot_grid, (n),(m),()->(m,n): the grid driver with this level's chunks. */
+PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot_grid, PF_MB_SUFFIX)))
+{
+    PF_CAT(pf_mandelbrot_grid_kernel, PF_MB_SUFFIX)(args, n, core_dims, steps,
+                                                    PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX)));
+    (void)hints;
 }
 
 #undef PF_MB_ACT

@@ -1,4 +1,6 @@
-"""The Mandelbrot ufunc (kernels: mandelbrot.h, mandelbrot_scalar.c, mandelbrot_simd.c)."""
+"""The Mandelbrot ufunc and gufunc (kernels: mandelbrot.h, mandelbrot_scalar.c,
+mandelbrot_simd.c; the grid driver mandelbrot_grid.c, make_fractal's entry
+point mandelbrot_glue.c)."""
 
 ufunc(
     "mandelbrot",
@@ -73,5 +75,87 @@ ufunc(
     array([[ 1,  1,  1,  1,  1,  1,  1],
            [ 1,  1,  2,  2,  2,  2,  2],
            [ 1,  2,  3,  4, 20,  2,  2]])
+    """,
+)
+
+ufunc(
+    "mandelbrot_grid",
+    signature="(n),(m),()->(m,n)",
+    loops={
+        "f32,f32,i64->i64": "simd",
+        "f64,f64,i64->i64": "simd",
+    },
+    # The kernel splits a grid's rows over the thread pool itself (a single
+    # picture is one outer item); stacks of grids run one after the other.
+    min_parallel=2**62,
+    grain=1,
+    doc="""
+    Escape counts of the grid ``x[None, :] + 1j * y[:, None]``, without building it.
+
+    A generalized ufunc with signature ``(n),(m),()->(m,n)``: element
+    ``[i, j]`` of the result is ``mandelbrot(x[j] + 1j * y[i], maxiter)``, the
+    point computed exactly as that NumPy expression computes it, so the
+    counts are those of `mandelbrot` on the materialised grid, bit for bit,
+    without its 16 bytes per point. float32 ``x`` and ``y`` give complex64
+    points (iterated in float32, as NumPy's ``x + 1j*y`` is complex64 then),
+    float64 ones complex128; other real input is cast to float64. The rows
+    are split over the thread pool; a stack of grids (leading dimensions)
+    runs one grid after the other.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., n)
+        Real parts, one per column.
+    y : array_like, shape (..., m)
+        Imaginary parts, one per row.
+    maxiter : array_like of int
+        Iteration limit (int64), one per grid.
+    out : ndarray, None, or tuple of ndarray and None, optional
+        Where to put the counts (int64, shape ``(..., m, n)``, any strides);
+        see `ufuncs`.
+    **kwargs
+        Other keyword arguments of generalized ufuncs (``axes``, ``dtype``,
+        ``casting``, ``order``).
+
+    Returns
+    -------
+    count : ndarray of int64, shape (..., m, n)
+        Escape counts in ``0 ... maxiter``, defined as for `mandelbrot`.
+
+    See Also
+    --------
+    mandelbrot : The same counts for points given one by one.
+    polyfast.notebook.make_fractal : The notebook's picture, from this grid.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import polyfast
+    >>> x = np.linspace(-2, 1, 7)
+    >>> polyfast.mandelbrot_grid(x, x[:3], 20)
+    array([[ 1,  1,  1,  1,  1,  1,  1],
+           [ 1,  1,  2,  2,  2,  2,  2],
+           [ 1,  2,  3,  4, 20,  2,  2]])
+    >>> c = x[None, :] + 1j * x[:3, None]
+    >>> np.array_equal(polyfast.mandelbrot_grid(x, x[:3], 20), polyfast.mandelbrot(c, 20))
+    True
+    >>> out = np.empty((3, 7), np.int64)
+    >>> polyfast.mandelbrot_grid(x, x[:3], 5, out=out) is out
+    True
+    """,
+)
+
+function(
+    "_mandelbrot_grid_shifted",
+    args="(x, y, maxiter, shift, out, /)",
+    stub="""
+        def _mandelbrot_grid_shifted(
+            x: np.ndarray, y: np.ndarray, maxiter: int, shift: int, out: np.ndarray, /
+        ) -> None: ...
+    """,
+    doc="""
+        Private: ``out[i, j] = max(mandelbrot(x[j] + 1j*y[i], maxiter) - shift, 0)``
+        in one pass, rows over the thread pool (make_fractal's shift). x and
+        y aligned 1-D float64, out a C-contiguous int64 (len(y), len(x)).
     """,
 )

@@ -1,5 +1,6 @@
 #include "module/parallel_loop.h"
 
+#include "module/interrupt_glue.h"
 #include "runtime/residency.h"
 #include "runtime/thread_pool.h"
 
@@ -84,12 +85,15 @@ intptr_t pf_min_parallel_outer(intptr_t min_parallel, intptr_t work_per_item)
     return outer > 1 ? outer : 1;
 }
 
+/* NumPy calls this with the GIL released, or held for a small call
+ * (NPY_BEGIN_THREADS_THRESHOLDED); either way the call is watched, so a
+ * pending signal stops it (module/interrupt_glue.h). */
 void pf_parallel_loop(char **args, npy_intp const *dimensions,
                       npy_intp const *steps, void *data)
 {
     const pf_loop_data *loop = data;
     const npy_intp n = dimensions[0];
-    if (n <= 0)
+    if (n <= 0 || pf_py_unwinding())
         return;
     intptr_t out_bytes = 0;
     for (int i = loop->nin; i < loop->nin + loop->nout; i++)
@@ -101,10 +105,6 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
         .steps = steps,
         .hints = worth_streaming(args, n, steps, loop, out_bytes) ? PF_HINT_STREAM : 0u,
     };
-    if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout)) {
-        run_block(&ctx, 0, n);
-        return;
-    }
     intptr_t work_per_item = 1;
     for (int d = 0; d < loop->nwork_dims; d++) {
         const npy_intp size = dimensions[1 + loop->work_dims[d]];
@@ -114,6 +114,14 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
         }
         work_per_item *= size;
     }
-    pf_parallel_for(n, pf_min_parallel_outer(loop->min_parallel, work_per_item), loop->grain,
-                    run_block, &ctx);
+    const intptr_t min_parallel = pf_min_parallel_outer(loop->min_parallel, work_per_item);
+    pf_py_watch watch;
+    pf_py_watch_begin(&watch);
+    /* In order, on this thread: an in-order pass is what makes a partly
+     * overlapping output correct. */
+    if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout))
+        pf_serial_for(n, pf_serial_chunk(min_parallel, loop->grain), run_block, &ctx);
+    else
+        pf_parallel_for(n, min_parallel, loop->grain, run_block, &ctx);
+    pf_py_watch_end_in_loop(&watch);
 }

@@ -4,12 +4,21 @@
 #include <stdatomic.h>
 
 #include "runtime/cpu_features.h"
+#include "runtime/interrupt.h"
 #include "runtime/threads.h"
 
 /* Blocks per thread: enough for dynamic balancing when one core is shared with
  * another process or items cost unequal time (Mandelbrot), few enough that
  * handing them out stays negligible. */
 #define PF_BLOCKS_PER_THREAD 16
+
+/* The largest block, and a watched serial call's chunk, in multiples of the
+ * call's min_parallel (about the work worth a thread, tens of microseconds):
+ * a huge call still checks for an interruption every few milliseconds
+ * between blocks, and a kernel that fills a pipeline of vectors
+ * (mandelbrot's) drains it rarely enough to cost under 1 %.  Kernels with
+ * long items check inside their items. */
+#define PF_CHUNK_FACTOR 64
 
 /* How long a worker keeps polling for the next job, and a caller for its
  * helpers, before sleeping on a condition variable.  Waking a sleeping thread
@@ -58,7 +67,10 @@ static struct {
     atomic_uint_fast64_t generation; /* written under lock, polled without */
     int sleeping_workers;
     int caller_sleeping;
+    int retiring;  /* workers are to exit (before fork) */
     uint64_t birth_generation[PF_MAX_THREADS];
+    pf_thread handles[PF_MAX_THREADS];
+    pf_thread_start_args starts[PF_MAX_THREADS];
     int nworkers;
     pf_job job;
     atomic_int nthreads;
@@ -70,9 +82,13 @@ static struct {
     .nthreads = 1,
 };
 
+/* Every thread stops taking blocks once the call is interrupted; the caller
+ * polls here between its blocks. */
 static void run_blocks(pf_job *job)
 {
     for (;;) {
+        if (pf_interrupted())
+            return;
         const intptr_t b = atomic_fetch_add_explicit(&job->next_block, 1, memory_order_relaxed);
         if (b >= job->nblocks)
             return;
@@ -100,6 +116,10 @@ static void worker_main(void *arg)
         /* Under the lock the generation and the job it names are consistent:
          * the caller writes both while holding it. */
         seen = atomic_load(&pool.generation);
+        if (pool.retiring) {
+            pf_mutex_unlock(&pool.lock);
+            return;
+        }
         pf_job *job = &pool.job;
         const int takes_part = index < job->nhelpers && job->open_seats > 0;
         if (takes_part)
@@ -131,11 +151,51 @@ static int ensure_workers(int wanted)
     while (pool.nworkers < wanted) {
         const int index = pool.nworkers;
         pool.birth_generation[index] = atomic_load(&pool.generation);
-        if (pf_thread_start(worker_main, (void *)(intptr_t)index) != 0)
+        pool.starts[index] = (pf_thread_start_args){worker_main, (void *)(intptr_t)index};
+        if (pf_thread_start(&pool.handles[index], &pool.starts[index]) != 0)
             break;
         pool.nworkers++;
     }
     return pool.nworkers;
+}
+
+void pf_serial_for(intptr_t n, intptr_t chunk, pf_range_fn fn, void *ctx)
+{
+    if (n <= 0)
+        return;
+    if (chunk >= n || !pf_watching()) { /* a small call reads no thread key */
+        fn(ctx, 0, n);
+        return;
+    }
+    if (chunk < 1)
+        chunk = 1;
+    for (intptr_t begin = 0; begin < n; begin += chunk) {
+        if (pf_interrupted())
+            return;
+        fn(ctx, begin, n - begin > chunk ? begin + chunk : n);
+    }
+}
+
+intptr_t pf_serial_chunk(intptr_t min_parallel, intptr_t grain)
+{
+    if (grain < 1)
+        grain = 1;
+    if (min_parallel > INTPTR_MAX / PF_CHUNK_FACTOR / 2)
+        return INTPTR_MAX; /* one piece */
+    const intptr_t most = min_parallel * PF_CHUNK_FACTOR;
+    const intptr_t chunk = most > grain ? most : grain;
+    const intptr_t align = grain < 64 ? grain : 64;
+    return chunk > INTPTR_MAX - align ? INTPTR_MAX : (chunk + align - 1) / align * align;
+}
+
+/* A call below min_parallel (most calls) is one piece: no chunk computed. */
+static void run_serially(intptr_t n, intptr_t min_parallel, intptr_t grain,
+                         pf_range_fn fn, void *ctx)
+{
+    if (n <= min_parallel)
+        fn(ctx, 0, n);
+    else
+        pf_serial_for(n, pf_serial_chunk(min_parallel, grain), fn, ctx);
 }
 
 void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
@@ -144,19 +204,23 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     const int nthreads = atomic_load_explicit(&pool.nthreads, memory_order_relaxed);
     if (n <= 0)
         return;
+    if (grain < 1)
+        grain = 1;
     if (nthreads <= 1 || n < min_parallel || pf_mutex_trylock(&pool.busy) != 0) {
-        fn(ctx, 0, n);
+        run_serially(n, min_parallel, grain, fn, ctx);
         return;
     }
 
-    if (grain < 1)
-        grain = 1;
     const intptr_t per_block = (n + (intptr_t)nthreads * PF_BLOCKS_PER_THREAD - 1) /
                                ((intptr_t)nthreads * PF_BLOCKS_PER_THREAD);
     /* Blocks of many cheap items (elementwise loops) are rounded to 64 so SIMD
      * bodies and cache lines stay whole; blocks of few costly items (gufunc
      * rows) are not, or a hundred long rows would make one block. */
     intptr_t block = per_block > grain ? per_block : grain;
+    const intptr_t most = min_parallel > INTPTR_MAX / PF_CHUNK_FACTOR
+                              ? INTPTR_MAX : min_parallel * PF_CHUNK_FACTOR;
+    if (block > most && most >= grain)
+        block = most;
     const intptr_t align = grain < 64 ? grain : 64;
     block = (block + align - 1) / align * align;
     const intptr_t nblocks = (n + block - 1) / block;
@@ -169,7 +233,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     if (nhelpers == 0) {
         pf_mutex_unlock(&pool.lock);
         pf_mutex_unlock(&pool.busy);
-        fn(ctx, 0, n);
+        run_serially(n, min_parallel, grain, fn, ctx);
         return;
     }
     pf_job *job = &pool.job;
@@ -184,6 +248,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     atomic_store_explicit(&job->helpers_left, (uint64_t)nhelpers, memory_order_relaxed);
     atomic_store_explicit(&job->fp_flags, 0, memory_order_relaxed);
     fegetenv(&job->env);
+    pf_share_stop_flag(pf_current_stop_flag()); /* the workers' (runtime/interrupt.h) */
     atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
     if (pool.sleeping_workers > 0)
         pf_cond_broadcast(&pool.work_ready);
@@ -202,53 +267,108 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
         atomic_fetch_sub_explicit(&job->helpers_left, (uint64_t)never_joined, memory_order_acq_rel);
 
     if (!spin_until(&job->helpers_left, 0, 1)) {
+        /* A watched caller keeps polling while helpers finish long blocks;
+         * the poll may run Python code, so never under the pool's lock. */
+        const int watching = pf_watching();
         pf_mutex_lock(&pool.lock);
         pool.caller_sleeping = 1;
-        while (atomic_load_explicit(&job->helpers_left, memory_order_acquire) != 0)
-            pf_cond_wait(&pool.work_done, &pool.lock);
+        while (atomic_load_explicit(&job->helpers_left, memory_order_acquire) != 0) {
+            if (!watching) {
+                pf_cond_wait(&pool.work_done, &pool.lock);
+                continue;
+            }
+            pf_cond_timedwait_ms(&pool.work_done, &pool.lock, PF_POLL_INTERVAL_NS / 1000000);
+            pf_mutex_unlock(&pool.lock);
+            pf_interrupted();
+            pf_mutex_lock(&pool.lock);
+        }
         pool.caller_sleeping = 0;
         pf_mutex_unlock(&pool.lock);
     }
     const int raised = atomic_load_explicit(&job->fp_flags, memory_order_relaxed);
+    pf_share_stop_flag(NULL); /* no worker is in run_blocks any more */
     pf_mutex_unlock(&pool.busy);
     if (raised)
         feraiseexcept(raised);
 }
 
-/* fork() copies only the calling thread: hold both locks across it so the
- * child's copies are consistent, then give the child an empty pool that
- * starts its own workers on first use. */
+/*
+ * fork() copies only the calling thread, and must never wait for a call that
+ * another thread is running (the forking thread holds Python's GIL, and every
+ * Python thread would freeze with it).  So the prepare handler only tries the
+ * pool: when it is idle, it holds both locks across fork() so the child's
+ * copies are consistent, and first retires the workers, as OpenBLAS does, so
+ * the process has no threads of ours when fork() copies it (Python >= 3.12
+ * warns at every fork of a multi-threaded process); the next parallel call
+ * starts them again.  When a call is running, the parent's pool is left
+ * alone and the child re-creates whatever state it inherited.  Either way the
+ * child starts with an empty pool whose workers start on first use.
+ */
+/* Prepare and parent/child handlers run on the forking thread, never a worker. */
+static PF_THREAD_LOCAL int fork_holds_pool;
+
+/* Called with pool.lock held; returns with it held and no worker alive. */
+static void retire_workers(void)
+{
+    const int nworkers = pool.nworkers;
+    if (nworkers == 0)
+        return;
+    pool.retiring = 1;
+    atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
+    pf_cond_broadcast(&pool.work_ready);
+    pf_mutex_unlock(&pool.lock);
+    for (int i = 0; i < nworkers; i++)
+        pf_thread_join(pool.handles[i]);
+    pf_mutex_lock(&pool.lock);
+    pool.retiring = 0;
+    pool.nworkers = 0;
+    pool.sleeping_workers = 0;
+}
+
 static void before_fork(void)
 {
-    pf_mutex_lock(&pool.busy);
+    fork_holds_pool = pf_mutex_trylock(&pool.busy) == 0;
+    if (!fork_holds_pool)
+        return;
     pf_mutex_lock(&pool.lock);
+    retire_workers();
 }
 
 static void after_fork_parent(void)
 {
+    if (!fork_holds_pool)
+        return;
     pf_mutex_unlock(&pool.lock);
     pf_mutex_unlock(&pool.busy);
 }
 
+/* The locks may be held by threads the child does not have (a running call's
+ * caller and workers): re-created, not unlocked. */
 static void after_fork_child(void)
 {
     pool.nworkers = 0;
     pool.sleeping_workers = 0;
     pool.caller_sleeping = 0;
+    pool.retiring = 0;
     atomic_store(&pool.generation, 0);
+    pf_share_stop_flag(NULL);
+    pf_mutex_reinit(&pool.busy);
+    pf_mutex_reinit(&pool.lock);
     pf_cond_reinit(&pool.work_ready);
     pf_cond_reinit(&pool.work_done);
-    pf_mutex_unlock(&pool.lock);
-    pf_mutex_unlock(&pool.busy);
 }
 
-/* fork() copies only the calling thread; see before_fork. */
 static atomic_flag fork_handler_registered = ATOMIC_FLAG_INIT;
 
 int pf_pool_init(int nthreads)
 {
-    if (!atomic_flag_test_and_set(&fork_handler_registered))
+    if (!atomic_flag_test_and_set(&fork_handler_registered)) {
+        /* Before any worker exists: the caller's timed waits use the
+         * monotonic clock where the platform lets them. */
+        pf_cond_reinit(&pool.work_done);
+        pf_interrupt_init();
         pf_thread_atfork(before_fork, after_fork_parent, after_fork_child);
+    }
     return pf_pool_set_threads(nthreads);
 }
 
