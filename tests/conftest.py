@@ -1,6 +1,6 @@
 """Shared fixtures for polyfast's tests.
 
-Run with ``pytest tests`` (or ``python -P -m pytest tests``) from the project
+Run with ``pytest tests`` (or ``python -I -m pytest tests``) from the project
 root: the installed package is tested, never the source folder ``polyfast/``,
 which has no compiled extension.
 """

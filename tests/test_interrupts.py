@@ -13,7 +13,8 @@
   >= 3.12 does not warn that the process is multi-threaded.  Checked with
   this interpreter when it is >= 3.12, and with every interpreter listed in
   POLYFAST_TEST_PYTHONS (os.pathsep-separated; each must import polyfast and
-  numpy), which is how a suite running on 3.11 covers 3.12 and 3.13.
+  numpy).  CI covers 3.12 and 3.13 in its `versions` stage (.ci/versions.sh),
+  which runs this file under each.
 * The workers' small stacks: 63 workers under a tight `ulimit -v` leave room
   for a 256 MiB array (8 MiB stacks would reserve ~500 MiB).
 

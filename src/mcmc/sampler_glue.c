@@ -21,6 +21,13 @@
  * MT19937 state directly (mt19937_stream.h); lend_gauss and take_back_gauss,
  * which run around every piece of Python code, also hand the position over
  * and take the state back.
+ *
+ * Free-threaded CPython: with the GIL off another thread could see the
+ * swapped attribute, so polyfast/_mcmc.py passes no proxy there.  Everything
+ * else holds without the GIL: the bit generator is used only between
+ * lock.acquire() and lock.release() (NumPy's own methods take the same lock),
+ * the cached Gaussian is read and written inside that window, and the chain
+ * touches no Python object.
  */
 #include "module/numpy_api.h"
 

@@ -229,6 +229,21 @@ PyMODINIT_FUNC PyInit__core(void)
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
         return NULL;
+#ifdef Py_GIL_DISABLED
+    /* Free-threaded CPython: say that this module does not need the GIL, or
+     * importing it would turn the GIL back on for the whole process.  Nothing
+     * here relies on it: the pool and the SIMD level are state of their own,
+     * under their own locks and atomics (runtime/threads.h), the loops run
+     * without the GIL anyway, the ufuncs are built once here, and the sampler
+     * holds the bit generator's own lock while it uses it (polyfast/_mcmc.py
+     * drops the one trick that relied on the GIL, the swapped
+     * RandomState._bit_generator, when the GIL is off).  Single-phase init,
+     * so this call rather than a Py_mod_gil slot. */
+    if (PyUnstable_Module_SetGIL(module, Py_MOD_GIL_NOT_USED) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+#endif
     const intptr_t stream_min_bytes = stream_threshold(pf_cpu_last_level_cache_bytes());
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++) {
         PyObject *ufunc = pf_build_ufunc(*spec, pf_selected_simd_level(), stream_min_bytes);
