@@ -593,8 +593,15 @@ def test_generic_ufunc_property(name, data, num_threads):
 
 
 def _poke(arr, k, value):
-    """Set item `k` (C order) of `arr` in place, whatever its strides."""
-    arr[np.unravel_index(k, arr.shape)] = value
+    """Set item `k` (C order) of `arr` in place, whatever its strides, to
+    `value`, or, if that would leave it as it was (a NaN over a NaN pad, a
+    huge float plus one), to another value that does not."""
+    index = np.unravel_index(k, arr.shape)
+    old = arr[index].copy()
+    for candidate in (value, old + 1, -old - 1, 0, 1):
+        arr[index] = candidate
+        if arr[index].tobytes() != old.tobytes():
+            return
 
 
 class _Broken:
@@ -651,8 +658,13 @@ def test_generic_property_catches_faults(name, fault, num_threads):
     wrong out= write, a float32 loop returning float64) is caught."""
     broken = _Broken(getattr(polyfast, name), fault)
 
+    # derandomize: the same 60 examples every run.  A fault shows only in
+    # some examples (find_bumps' block tail needs a cut inside the loop
+    # dimension where the tail is not padding), and random draws missed it
+    # about once in twenty runs.
     @settings(max_examples=60, deadline=None, database=None, report_multiple_bugs=False,
-              phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+              phases=[Phase.generate], suppress_health_check=list(HealthCheck),
+              derandomize=True)
     @given(data=st.data())
     def run(data):
         with np.errstate(all="ignore"):
