@@ -109,8 +109,11 @@ def _interrupt(setup: str, call: str, threads: int | None) -> tuple[str, float, 
         """) + _AFTER
     env = {"POLYFAST_NUM_THREADS": str(threads)} if threads else None
     err = tempfile.TemporaryFile(mode="w+")
+    # cwd: not the source tree, whose polyfast/ (no C extension) a child's
+    # `-c` would import first
     proc = subprocess.Popen([sys.executable, "-c", code], env=_clean_env(env),
-                            stdout=subprocess.PIPE, stderr=err, text=True)
+                            cwd=tempfile.gettempdir(), stdout=subprocess.PIPE, stderr=err,
+                            text=True)
     watchdog = threading.Timer(SUBPROCESS_TIMEOUT, proc.kill)  # a hang fails, not stalls
     watchdog.start()
     try:
