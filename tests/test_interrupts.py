@@ -95,7 +95,8 @@ LONG_CALLS = {
 }
 
 
-def _interrupt(setup: str, call: str, threads: int | None) -> tuple[str, float, str]:
+def _interrupt(setup: str, call: str, threads: int | None,
+               level: str | None = None) -> tuple[str, float, str]:
     """Runs `call` in a child, sends SIGINT 0.5 s in; (what it printed, the
     latency, the rest of its output)."""
     code = _PRELUDE + setup + textwrap.dedent(f"""
@@ -107,7 +108,9 @@ def _interrupt(setup: str, call: str, threads: int | None) -> tuple[str, float, 
         else:
             print("returned", flush=True)
         """) + _AFTER
-    env = {"POLYFAST_NUM_THREADS": str(threads)} if threads else None
+    env = {"POLYFAST_NUM_THREADS": str(threads)} if threads else {}
+    if level:
+        env["POLYFAST_SIMD"] = level
     err = tempfile.TemporaryFile(mode="w+")
     # cwd: not the source tree, whose polyfast/ (no C extension) a child's
     # `-c` would import first
@@ -135,6 +138,27 @@ def _interrupt(setup: str, call: str, threads: int | None) -> tuple[str, float, 
             proc.kill()
             proc.wait()
         err.close()
+
+
+@pytest.mark.parametrize("level", ["scalar", "avx2", "neon"])
+@pytest.mark.parametrize("name", ["make_fractal", "mandelbrot_few_points"])
+def test_sigint_stops_mandelbrot_at_every_level(name, level):
+    # Each level has its own loop (the scalar one point at a time, the vector
+    # ones in blocks; make_fractal through the grid feed); the default level
+    # is the other test's.
+    if level not in polyfast_levels():
+        pytest.skip(f"this CPU has no {level} level")
+    setup, call = LONG_CALLS[name]
+    line, latency, rest = _interrupt(setup, call, 1, level)
+    assert line == "KeyboardInterrupt", f"{call} at {level}: {line}"
+    assert latency < INTERRUPT_BOUND, f"{call} at {level}: {latency:.2f} s after SIGINT"
+    assert rest == "same", f"after the interrupt: {rest}"
+
+
+def polyfast_levels() -> list[str]:
+    import polyfast
+    from simd_levels import SIMD_LEVELS
+    return list(SIMD_LEVELS[: SIMD_LEVELS.index(polyfast.get_cpu_simd_level()) + 1])
 
 
 def _read(file) -> str:

@@ -267,7 +267,8 @@ PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f64, double, sqrt, 0x1p-53, PF_MB
 PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f32, float, sqrtf, 0x1p-24f, PF_MB_CYCLE_FLOOR_F32,
                            PF_MB_CYCLE_NEAR_F32)
 
-/* The reference definition with the trap: the scalar level's loop. */
+/* The reference definition with the trap: the scalar level's loop; -1 when
+ * the call was interrupted before the count was known. */
 #define PF_DEFINE_MANDELBROT_POINT_FAST(name, T, SQRT, U, CYCLE)                     \
     static inline int64_t name(T cr, T ci, int64_t maxiter)                \
     {                                                                      \
@@ -287,6 +288,8 @@ PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f32, float, sqrtf, 0x1p-24f, PF_M
                 return k;                                                  \
             if (k == maxiter - 1)                                          \
                 return maxiter;                                            \
+            if ((k & (PF_MANDELBROT_POLL_STEPS - 1)) == 0 && pf_interrupted()) \
+                return -1;                                                 \
             zr = rr - ii + cr;                                             \
             zi = ri + ri + ci;                                             \
             if (__builtin_expect(k == check, 0)) { /* z_{k+1} trapped? */  \

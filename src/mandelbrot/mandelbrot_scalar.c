@@ -34,7 +34,10 @@ PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_poi
         while ((m = feed->next(feed, &c_)) > 0) {                          \
             const T *c = c_;                                               \
             for (intptr_t i = 0; i < m; i++) {                             \
-                const int64_t count = point(c[2 * i], c[2 * i + 1], maxiter) - shift; \
+                const int64_t k = point(c[2 * i], c[2 * i + 1], maxiter);  \
+                if (k < 0)                                                 \
+                    return; /* interrupted: the rest is left as it was */  \
+                const int64_t count = k - shift;                           \
                 *(int64_t *)(out + i * os) = count > 0 ? count : 0;        \
             }                                                              \
             out += m * os;                                                 \
