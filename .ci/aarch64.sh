@@ -36,6 +36,12 @@ ARM_TESTS_SCALAR=(test_polyval.py test_mandelbrot.py test_bumps.py)
 # whose code paths are the same at every level and which the native suite runs;
 # the fuzz driver above covers the NEON kernels' strides and offsets.
 ARM_DESELECT="not test_non_contiguous_layouts and not test_output_larger_than_cache and not test_overlapping_shift_threaded"
+# Left out under qemu-user: a fork while another thread computes.  The pool no
+# longer makes fork wait for a running call, and qemu-user's child of such a
+# fork aborts inside the emulator ("cpu_exec: assertion failed: (cpu ==
+# current_cpu)", exit 127) before running a guest instruction; the native
+# suite runs the test.
+ARM_DESELECT="$ARM_DESELECT and not test_fork_while_another_thread_computes"
 # Left out at both levels: the interior shortcut's maxiter-10^5 boundary case
 # (its NumPy reference alone takes ~10 min per level emulated; the 10^4 case
 # with ten times as many angles runs here, and the native suite runs 10^5 at
