@@ -333,10 +333,11 @@ PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f32, float, sqrtf, 0x1p
  */
 typedef struct pf_mb_feed pf_mb_feed;
 struct pf_mb_feed {
-    /* Sets *c to the next points, contiguous (re, im) pairs, and returns how
-     * many: a multiple of 16 but for the last chunk, 0 when none are left.
-     * The points of the previous chunk are no longer read. */
-    intptr_t (*next)(pf_mb_feed *feed, const void **c);
+    /* Sets *re and *im to the next points' real and imaginary parts (two
+     * contiguous arrays) and returns how many: a multiple of 16 but for the
+     * last chunk, 0 when none are left.  The points of the previous chunk
+     * are no longer read. */
+    intptr_t (*next)(pf_mb_feed *feed, const void **re, const void **im);
 };
 
 /* The counts of the feed's points, the i-th stored at out + i*os. */

@@ -26,10 +26,11 @@ typedef struct {
         pf_mb_feed feed;                                                   \
         const pf_mb_grid *g;                                               \
         intptr_t row, col, r1;                                             \
-        T buf[2 * PF_MB_CHUNK];                                            \
+        T re[PF_MB_CHUNK], im[PF_MB_CHUNK];                                \
     } pf_mb_feed_##SUFFIX;                                                 \
                                                                            \
-    static intptr_t pf_mb_next_##SUFFIX(pf_mb_feed *feed_, const void **c_) \
+    static intptr_t pf_mb_next_##SUFFIX(pf_mb_feed *feed_, const void **re_, \
+                                        const void **im_)                  \
     {                                                                      \
         pf_mb_feed_##SUFFIX *f = (pf_mb_feed_##SUFFIX *)feed_;             \
         const pf_mb_grid *g = f->g;                                        \
@@ -42,12 +43,18 @@ typedef struct {
             intptr_t take = g->nx - f->col;                                \
             if (take > PF_MB_CHUNK - filled)                               \
                 take = PF_MB_CHUNK - filled;                               \
-            T *c = f->buf + 2 * filled;                                    \
+            T *restrict cre = f->re + filled, *restrict cim = f->im + filled; \
             const char *x = g->x + f->col * g->xs;                         \
-            for (intptr_t j = 0; j < take; j++) {                          \
-                c[2 * j] = *(const T *)(x + j * g->xs) + re;               \
-                c[2 * j + 1] = im;                                         \
+            if (g->xs == (intptr_t)sizeof(T)) {                            \
+                const T *restrict xv = (const T *)x;                       \
+                for (intptr_t j = 0; j < take; j++)                        \
+                    cre[j] = xv[j] + re;                                   \
+            } else {                                                       \
+                for (intptr_t j = 0; j < take; j++)                        \
+                    cre[j] = *(const T *)(x + j * g->xs) + re;             \
             }                                                              \
+            for (intptr_t j = 0; j < take; j++)                            \
+                cim[j] = im;                                               \
             filled += take;                                                \
             f->col += take;                                                \
             if (f->col == g->nx) {                                         \
@@ -55,7 +62,8 @@ typedef struct {
                 f->row++;                                                  \
             }                                                              \
         }                                                                  \
-        *c_ = f->buf;                                                      \
+        *re_ = f->re;                                                      \
+        *im_ = f->im;                                                      \
         return filled;                                                     \
     }                                                                      \
                                                                            \

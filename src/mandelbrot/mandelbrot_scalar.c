@@ -29,12 +29,12 @@ PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_poi
 #define PF_DEFINE_MANDELBROT_CHUNK(name, T, point)                         \
     void name(pf_mb_feed *feed, int64_t maxiter, int64_t shift, char *out, intptr_t os) \
     {                                                                      \
-        const void *c_;                                                    \
+        const void *re_, *im_;                                             \
         intptr_t m;                                                        \
-        while ((m = feed->next(feed, &c_)) > 0) {                          \
-            const T *c = c_;                                               \
+        while ((m = feed->next(feed, &re_, &im_)) > 0) {                   \
+            const T *re = re_, *im = im_;                                  \
             for (intptr_t i = 0; i < m; i++) {                             \
-                const int64_t k = point(c[2 * i], c[2 * i + 1], maxiter);  \
+                const int64_t k = point(re[i], im[i], maxiter);            \
                 if (k < 0)                                                 \
                     return; /* interrupted: the rest is left as it was */  \
                 const int64_t count = k - shift;                           \

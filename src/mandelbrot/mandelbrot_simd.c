@@ -85,14 +85,16 @@
 #endif
 
 /* Where the points come from and the counts go; `next` is the first point
- * not yet handed to a lane, n the number known so far.  Point i is at
- * c + (i - cbase)*cs: a grid run (mandelbrot_grid.c) gets its points a chunk
- * at a time from `feed`, which puts chunk after chunk in one buffer once the
- * lanes have loaded every point before (pf_mb_more); the ufunc has them all
- * at once (feed NULL, cbase 0).  Each count is stored as
+ * not yet handed to a lane, n the number known so far.  Point i's real part
+ * is at c + (i - cbase)*cs, its imaginary part at ci + (i - cbase)*cs: the
+ * ufunc's complex array (ci = c + one float, cs its stride) has them all at
+ * once (feed NULL, cbase 0); a grid run (mandelbrot_grid.c) gets them a chunk
+ * at a time from `feed`, as two arrays (cs one float), which it refills
+ * chunk after chunk once the lanes have loaded every point before
+ * (pf_mb_more).  Each count is stored as
  * max(count - shift, 0) (shift 0 for the ufunc; make_fractal's 1 or 2). */
 typedef struct {
-    const char *c, *maxiter;
+    const char *c, *ci, *maxiter;
     char *out;
     intptr_t cs, ms, os;
     intptr_t n, next, cbase;
@@ -105,18 +107,24 @@ static inline const char *pf_mb_cptr(const pf_mb_io *io, intptr_t i)
     return io->c + (i - io->cbase) * io->cs;
 }
 
+static inline const char *pf_mb_ciptr(const pf_mb_io *io, intptr_t i)
+{
+    return io->ci + (i - io->cbase) * io->cs;
+}
+
 /* The feed's next chunk, once every known point has been loaded: 0 if none. */
 static int pf_mb_more(pf_mb_io *io)
 {
     if (io->feed == NULL)
         return 0;
-    const void *c;
-    const intptr_t m = io->feed->next(io->feed, &c);
+    const void *re, *im;
+    const intptr_t m = io->feed->next(io->feed, &re, &im);
     if (m <= 0) {
         io->feed = NULL;
         return 0;
     }
-    io->c = (const char *)c;
+    io->c = (const char *)re;
+    io->ci = (const char *)im;
     io->cbase = io->n;
     io->n += m;
     return 1;
@@ -443,6 +451,26 @@ static inline void PF_MB_FN(pf_mb_split)(const char *p, PF_MB_V *cr, PF_MB_V *ci
 #endif
 }
 
+/* Whole vectors can be loaded from io (pf_mb_vload): (re, im) pairs one
+ * after the other, or real and imaginary parts each with a float's stride
+ * (the grid feed's two arrays; a complex array with that stride, whose
+ * points overlap, reads the same way). */
+static inline int PF_MB_FN(pf_mb_vloadable)(const pf_mb_io *io)
+{
+    return io->cs == 2 * (intptr_t)sizeof(PF_MB_T) || io->cs == (intptr_t)sizeof(PF_MB_T);
+}
+
+/* Points i ... i + PF_MB_LANES - 1 of io, as two vectors. */
+static inline void PF_MB_FN(pf_mb_vload)(const pf_mb_io *io, intptr_t i, PF_MB_V *cr, PF_MB_V *ci)
+{
+    if (io->cs == (intptr_t)sizeof(PF_MB_T)) {
+        memcpy(cr, pf_mb_cptr(io, i), sizeof *cr);
+        memcpy(ci, pf_mb_ciptr(io, i), sizeof *ci);
+    } else { /* (re, im) pairs, split by one shuffle each */
+        PF_MB_FN(pf_mb_split)(pf_mb_cptr(io, i), cr, ci);
+    }
+}
+
 /* Loads the next points that need iterating, at step k.  Returns 0, with
  * c = 0 and no lane active, when none are left. */
 static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
@@ -453,15 +481,13 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
         const intptr_t count = io->n - base < PF_MB_LANES ? io->n - base : PF_MB_LANES;
         io->next += count;
         PF_MB_V cr, ci;
-        if (count == PF_MB_LANES && io->cs == 2 * (intptr_t)sizeof(PF_MB_T)) {
-            /* Contiguous: (re, im) pairs, split by one shuffle each. */
-            PF_MB_FN(pf_mb_split)(pf_mb_cptr(io, base), &cr, &ci);
+        if (count == PF_MB_LANES && PF_MB_FN(pf_mb_vloadable)(io)) {
+            PF_MB_FN(pf_mb_vload)(io, base, &cr, &ci);
         } else {
             PF_MB_T re[PF_MB_LANES] = {0}, im[PF_MB_LANES] = {0};
             for (int l = 0; l < count; l++) {
-                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
-                re[l] = c[0];
-                im[l] = c[1];
+                re[l] = *(const PF_MB_T *)pf_mb_cptr(io, base + l);
+                im[l] = *(const PF_MB_T *)pf_mb_ciptr(io, base + l);
             }
             memcpy(&cr, re, sizeof cr);
             memcpy(&ci, im, sizeof ci);
@@ -490,8 +516,8 @@ static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
             const int64_t m = g->maxiter[g->uniform ? 0 : l];
             int64_t result = m < 1 ? 0 : m;
             if (m > PF_MB_ITMAX) {
-                const PF_MB_T *c = (const PF_MB_T *)pf_mb_cptr(io, base + l);
-                result = PF_MB_POINT(c[0], c[1], m);
+                result = PF_MB_POINT(*(const PF_MB_T *)pf_mb_cptr(io, base + l),
+                                     *(const PF_MB_T *)pf_mb_ciptr(io, base + l), m);
                 if (result < 0) { /* interrupted: left as it was, no more points */
                     io->next = io->n;
                     continue;
@@ -631,7 +657,7 @@ _Static_assert(PF_MANDELBROT_POLL_STEPS % PF_MB_BLOCK == 0,
         PF_MB_ACT fact = all;                                              \
         int quick = 0;                                                     \
         if (fast && io.next + PF_MB_LANES <= io.n) {                       \
-            PF_MB_FN(pf_mb_split)(pf_mb_cptr(&io, io.next), &fcr, &fci);   \
+            PF_MB_FN(pf_mb_vload)(&io, io.next, &fcr, &fci);               \
             if (__builtin_expect(PF_MB_UNORD(fcr, fci) == 0, 1)) {         \
                 grp[g].base = io.next;                                     \
                 io.next += PF_MB_LANES;                                    \
@@ -677,7 +703,7 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
     const PF_MB_ACT all = PF_MB_ACT_FROM(PF_MB_FULL);
     /* The quick refill: contiguous c, one maxiter in 2 ... PF_MB_ITMAX. */
     const int64_t m0 = n > 0 ? pf_mb_maxiter(&io, 0) : 0;
-    const int fast = io.cs == 2 * (intptr_t)sizeof(PF_MB_T) && io.ms == 0 && m0 >= 2 &&
+    const int fast = PF_MB_FN(pf_mb_vloadable)(&io) && io.ms == 0 && m0 >= 2 &&
                      m0 <= PF_MB_ITMAX;
     /* Only the quick refill uses it; computed only then, since m0 - 1
      * overflows (undefined behaviour) for maxiter == INT64_MIN. */
@@ -719,7 +745,7 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     (void)core_dims;
     (void)hints;
     pf_mb_io io = {
-        .c = args[0], .maxiter = args[1], .out = args[2],
+        .c = args[0], .ci = args[0] + sizeof(PF_MB_T), .maxiter = args[1], .out = args[2],
         .cs = steps[0], .ms = steps[1], .os = steps[2],
         .n = n, .next = 0, .cbase = 0, .shift = 0, .feed = NULL,
     };
@@ -735,8 +761,8 @@ void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(pf_mb_feed *feed, int64_t maxit
                                                 int64_t shift, char *out, intptr_t os)
 {
     pf_mb_io io = {
-        .c = NULL, .maxiter = (const char *)&maxiter, .out = out,
-        .cs = 2 * (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
+        .c = NULL, .ci = NULL, .maxiter = (const char *)&maxiter, .out = out,
+        .cs = (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
         .n = 0, .next = 0, .cbase = 0, .shift = shift, .feed = feed,
     };
     if (pf_mb_more(&io))
