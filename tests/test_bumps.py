@@ -63,8 +63,9 @@ def _entry_points(targets2d, threshold, integral_threshold, min_width):
     ]
     width = int(np.clip(min_width, -(2**63), 2**63 - 1))
     # A gufunc follows np.errstate: inf/inf and 0/0 locations warn "invalid",
-    # a threshold beyond float32's range "overflow in cast", as np.divide would.
-    with np.errstate(invalid="ignore", over="ignore"):
+    # x/0 "divide by zero", a threshold beyond float32's range "overflow in
+    # cast", as np.divide would.
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         locations, count = polyfast.find_bumps(targets2d, threshold, integral_threshold, width)
     n = targets2d.shape[1]
     assert locations.shape == (rows, (n + 1) // 2) and count.shape == (rows,)
