@@ -215,7 +215,7 @@ static inline int64_t pf_mb_next_check(int64_t j)
  * squared distance that counts as a return (double, float), the first check
  * and the least maxiter that has one (any values are exact). */
 #define PF_MB_CYCLE_P 48
-#define PF_MB_CYCLE_FLOOR_F64 0x1p-22
+#define PF_MB_CYCLE_FLOOR_F64 0x1p-36
 #define PF_MB_CYCLE_NEAR_F64 0x1p-30
 #define PF_MB_CYCLE_FLOOR_F32 0x1p-8f
 #define PF_MB_CYCLE_NEAR_F32 0x1p-14f
@@ -228,25 +228,35 @@ static inline int64_t pf_mb_next_check(int64_t j)
     static inline int name(T zr, T zi, T cr, T ci)                         \
     {                                                                      \
         const T u = (U), eps = 32 * (U);                                   \
-        T wr = zr, wi = zi, d2p = 0;                                       \
+        T wr = zr, wi = zi, sr = 1, si = 0, er = 0, ei = 0, gr = 0, gi = 0; \
         int p = 0;                                                         \
         for (int i = 1; i <= PF_MB_CYCLE_P; i++) {                         \
             const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
+            const T tr = (wr * sr - wi * si) * 2;                          \
+            si = (wr * si + wi * sr) * 2;                                  \
+            sr = tr;                                                       \
             wr = rr - ii + cr;                                             \
             wi = ri + ri + ci;                                             \
             const T dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;    \
             if (d2 < (NEAR)) {                                             \
                 p = i;                                                     \
-                d2p = d2;                                                  \
+                er = dr;                                                   \
+                ei = di;                                                   \
+                gr = sr;                                                   \
+                gi = si;                                                   \
                 break;                                                     \
             }                                                              \
         }                                                                  \
         if (p == 0)                                                        \
             return 0;                                                      \
-        const T r0 = SQRT(d2p * (1 + 16 * u)) * 4 + (FLOOR);               \
+        const T qr = 1 - gr, qi = -gi, q2 = qr * qr + qi * qi;             \
+        const T ar = zr + (er * qr + ei * qi) / q2;                        \
+        const T ai = zi + (ei * qr - er * qi) / q2;                        \
+        const T xr = zr - ar, xi = zi - ai;                                \
+        const T r0 = SQRT((xr * xr + xi * xi) * (1 + 16 * u)) * (T)1.25 + (FLOOR); \
         T r = r0;                                                          \
-        wr = zr;                                                           \
-        wi = zi;                                                           \
+        wr = ar;                                                           \
+        wi = ai;                                                           \
         for (int i = 1; i <= p; i++) {                                     \
             const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
             const T a = SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */   \
@@ -256,7 +266,7 @@ static inline int64_t pf_mb_next_check(int64_t j)
             wr = rr - ii + cr;                                             \
             wi = ri + ri + ci;                                             \
         }                                                                  \
-        const T dr = wr - zr, di = wi - zi;                                \
+        const T dr = wr - ar, di = wi - ai;                                \
         const T d2 = (dr * dr + di * di) * (1 + 16 * u);                   \
         const T t = (r0 - r) * (1 - 4 * u);                                \
         return t > 0 && d2 <= t * t * (1 - 8 * u);                         \

@@ -303,16 +303,25 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
 {
     const PF_MB_T u = PF_MB_U, eps = 32 * PF_MB_U;
     const PF_MB_IV onei = (PF_MB_IV){0} + 1;
-    PF_MB_V wr = zr, wi = zi, d2p = {0};
+    const PF_MB_V zero = {0};
+    PF_MB_V wr = zr, wi = zi, sr = zero + 1, si = zero;
+    PF_MB_V er = zero, ei = zero, gr = zero, gi = zero; /* w_p - w_0, s_p at the return */
     PF_MB_IV p = {0}, found = {0};
     for (int i = 1; i <= PF_MB_CYCLE_P; i++) {
         const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        const PF_MB_V tr = (wr * sr - wi * si) * 2;
+        si = (wr * si + wi * sr) * 2;
+        sr = tr;
         wr = rr - ii + cr;
         wi = ri + ri + ci;
         const PF_MB_V dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;
         const PF_MB_IV fresh = (d2 < PF_MB_CYCLE_NEAR) & ~found;
         p |= fresh & (onei * i);
-        d2p = (PF_MB_V)((PF_MB_IV)d2p | ((PF_MB_IV)d2 & fresh));
+        /* each lane is fresh once: or-ing into zero keeps its values */
+        er = (PF_MB_V)((PF_MB_IV)er | ((PF_MB_IV)dr & fresh));
+        ei = (PF_MB_V)((PF_MB_IV)ei | ((PF_MB_IV)di & fresh));
+        gr = (PF_MB_V)((PF_MB_IV)gr | ((PF_MB_IV)sr & fresh));
+        gi = (PF_MB_V)((PF_MB_IV)gi | ((PF_MB_IV)si & fresh));
         found |= fresh;
         if (((unsigned)PF_MB_BITS(found) & live) == live)
             break;
@@ -326,11 +335,16 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
     for (unsigned b = cand; b != 0; b &= b - 1)
         if (pl[__builtin_ctz(b)] > maxp)
             maxp = (int)pl[__builtin_ctz(b)];
-    const PF_MB_V r0 = PF_MB_SQRT(d2p * (1 + 16 * u)) * 4 + PF_MB_CYCLE_FLOOR;
+    const PF_MB_V qr = 1 - gr, qi = -gi, q2 = qr * qr + qi * qi;
+    const PF_MB_V ar = zr + (er * qr + ei * qi) / q2;
+    const PF_MB_V ai = zi + (ei * qr - er * qi) / q2;
+    const PF_MB_V xr = zr - ar, xi = zi - ai;
+    const PF_MB_V r0 = PF_MB_SQRT((xr * xr + xi * xi) * (1 + 16 * u)) * (PF_MB_T)1.25 +
+                       PF_MB_CYCLE_FLOOR;
     PF_MB_V r = r0;
     PF_MB_IV ok = onei - 2, hit = {0}; /* all ones, none */
-    wr = zr;
-    wi = zi;
+    wr = ar;
+    wi = ai;
     for (int i = 1; i <= maxp; i++) {
         const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
         const PF_MB_V a = PF_MB_SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */
@@ -338,7 +352,7 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
         r = (r * (a + r) + 2 * eps) * (1 + 8 * u);
         wr = rr - ii + cr;
         wi = ri + ri + ci;
-        const PF_MB_V dr = wr - zr, di = wi - zi;
+        const PF_MB_V dr = wr - ar, di = wi - ai;
         const PF_MB_V d2 = (dr * dr + di * di) * (1 + 16 * u);
         const PF_MB_V t = (r0 - r) * (1 - 4 * u);
         hit |= ok & (p == onei * i) & (t > 0) & (d2 <= t * t * (1 - 8 * u));
