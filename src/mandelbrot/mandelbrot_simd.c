@@ -397,7 +397,9 @@ __attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROU
         }
     }
     if (g->kcyc >= 0 && k >= g->kcyc) {
-        g->kcyc = PF_MB_FN(pf_mb_next)(g, k);
+        const int64_t next = PF_MB_FN(pf_mb_next)(g, k);
+        /* a later check only while it could save the steps done so far */
+        g->kcyc = next >= 0 && g->uniform && g->kend - next < k - g->start ? -1 : next;
         if (live & ~caught)
             caught |= PF_MB_FN(pf_mb_cycle)(zr, zi, cr, ci, live & ~caught);
     }
