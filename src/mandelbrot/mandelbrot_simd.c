@@ -294,9 +294,10 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
     g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
 }
 
-/* The lanes of `live` whose float orbit from w = (zr, zi) provably never
+/* The lanes of `live` whose float orbit from z = (zr, zi) provably never
  * escapes by the cycle check of mandelbrot.h (f), all lanes at once: the
- * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p. */
+ * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p (the same
+ * operations, so the same lanes are caught). */
 __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_MB_V zi,
                                                                PF_MB_V cr, PF_MB_V ci,
                                                                unsigned live)
