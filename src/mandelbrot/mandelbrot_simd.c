@@ -317,15 +317,17 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
         wi = ri + ri + ci;
         const PF_MB_V dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;
         const PF_MB_IV fresh = (d2 < PF_MB_CYCLE_NEAR) & ~found;
-        p |= fresh & (onei * i);
-        /* each lane is fresh once: or-ing into zero keeps its values */
-        er = (PF_MB_V)((PF_MB_IV)er | ((PF_MB_IV)dr & fresh));
-        ei = (PF_MB_V)((PF_MB_IV)ei | ((PF_MB_IV)di & fresh));
-        gr = (PF_MB_V)((PF_MB_IV)gr | ((PF_MB_IV)sr & fresh));
-        gi = (PF_MB_V)((PF_MB_IV)gi | ((PF_MB_IV)si & fresh));
-        found |= fresh;
-        if (((unsigned)PF_MB_BITS(found) & live) == live)
-            break;
+        if (__builtin_expect(PF_MB_BITS(fresh) != 0, 0)) { /* a lane returns */
+            p |= fresh & (onei * i);
+            /* each lane is fresh once: or-ing into zero keeps its values */
+            er = (PF_MB_V)((PF_MB_IV)er | ((PF_MB_IV)dr & fresh));
+            ei = (PF_MB_V)((PF_MB_IV)ei | ((PF_MB_IV)di & fresh));
+            gr = (PF_MB_V)((PF_MB_IV)gr | ((PF_MB_IV)sr & fresh));
+            gi = (PF_MB_V)((PF_MB_IV)gi | ((PF_MB_IV)si & fresh));
+            found |= fresh;
+            if (((unsigned)PF_MB_BITS(found) & live) == live)
+                break;
+        }
     }
     const unsigned cand = (unsigned)PF_MB_BITS(found) & live;
     if (cand == 0)
