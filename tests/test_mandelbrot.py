@@ -521,10 +521,14 @@ def test_interior_shortcut_is_exact_at_the_boundaries(tmp_path, angles, maxiter)
 
 
 def assert_every_level_gives(tmp_path, c, maxiter, expected):
-    """Counts of c at maxiter, complex128 and complex64, at every SIMD level
-    this CPU has (a subprocess each, POLYFAST_SIMD), equal `expected`."""
+    """Counts of c at maxiter (an int, or an array of one per point),
+    complex128 and complex64, at every SIMD level this CPU has (a subprocess
+    each, POLYFAST_SIMD), equal `expected`."""
     points = tmp_path / "points.npy"
     np.save(points, c)
+    if not isinstance(maxiter, int):
+        np.save(tmp_path / "maxiter.npy", maxiter)
+        maxiter = f"np.load({str(tmp_path / 'maxiter.npy')!r})"
     available = LEVELS[: LEVELS.index(polyfast.get_cpu_simd_level()) + 1]
     for level in available:
         path = tmp_path / f"{level}.npz"
@@ -551,8 +555,9 @@ def other_component_points():
 @pytest.mark.parametrize("maxiter", [2100, 5000])
 def test_cycle_trap_is_exact_near_other_components(tmp_path, maxiter):
     # The cycle check (mandelbrot.h (f)) runs from step 1024 when maxiter >=
-    # 2048: every SIMD level, complex128 and complex64, against the plain
-    # iteration, on points that never escape and points that escape late.
+    # 2048 (at 2100 only then, at 5000 at 1024 and 2048): every SIMD level,
+    # complex128 and complex64, against the plain iteration, on points that
+    # never escape and points that escape late.
     c = other_component_points()
     expected = {"c128": ref.mandelbrot_model_compact(c, maxiter),
                 "c64": ref.mandelbrot_model_compact(c.astype(np.complex64), maxiter)}
@@ -566,6 +571,21 @@ def test_cycle_trap_is_exact_near_other_components(tmp_path, maxiter):
     c = x[None, :] + 1j * y[:, None]
     np.testing.assert_array_equal(mandelbrot_grid(x, y, maxiter),
                                   ref.mandelbrot_model_compact(c.ravel(), maxiter).reshape(c.shape))
+
+
+def test_cycle_trap_honours_one_maxiter_per_point(tmp_path):
+    # Limits that differ between the lanes of a vector take the vector
+    # levels' other schedule (checks until the first lane's limit): limits
+    # around the checks' steps, on the same points, every level.
+    c = other_component_points()
+    limits = np.resize(np.array([2047, 2048, 2100, 3000, 4097, 5000], np.int64), c.size)
+    expected = {}
+    for key, points in (("c128", c), ("c64", c.astype(np.complex64))):
+        full = ref.mandelbrot_model_compact(points, 5000)
+        expected[key] = np.where(full < limits, full, limits)
+        assert (expected[key] == limits).sum() > c.size // 5
+        assert ((full > 1024) & (full < limits)).sum() > 20
+    assert_every_level_gives(tmp_path, c, limits, expected)
 
 
 @pytest.mark.parametrize("dtype", [np.complex128, np.complex64])

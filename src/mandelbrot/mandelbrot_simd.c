@@ -302,28 +302,40 @@ static inline void PF_MB_FN(pf_mb_set_kend)(PF_MB_GROUP *g, unsigned live)
     g->kend = least > INT64_MAX - g->start ? INT64_MAX : g->start + least;
 }
 
-/* The lanes of `live` whose float orbit from w = (zr, zi) provably never
+/* The lanes of `live` whose float orbit from z = (zr, zi) provably never
  * escapes by the cycle check of mandelbrot.h (f), all lanes at once: the
- * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p. */
+ * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p (the same
+ * operations, so the same lanes are caught). */
 __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_MB_V zi,
                                                                PF_MB_V cr, PF_MB_V ci,
                                                                unsigned live)
 {
     const PF_MB_T u = PF_MB_U, eps = 32 * PF_MB_U;
     const PF_MB_IV onei = (PF_MB_IV){0} + 1;
-    PF_MB_V wr = zr, wi = zi, d2p = {0};
+    const PF_MB_V zero = {0};
+    PF_MB_V wr = zr, wi = zi, sr = zero + 1, si = zero;
+    PF_MB_V er = zero, ei = zero, gr = zero, gi = zero; /* w_p - w_0, s_p at the return */
     PF_MB_IV p = {0}, found = {0};
     for (int i = 1; i <= PF_MB_CYCLE_P; i++) {
         const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
+        const PF_MB_V tr = (wr * sr - wi * si) * 2;
+        si = (wr * si + wi * sr) * 2;
+        sr = tr;
         wr = rr - ii + cr;
         wi = ri + ri + ci;
         const PF_MB_V dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;
         const PF_MB_IV fresh = (d2 < PF_MB_CYCLE_NEAR) & ~found;
-        p |= fresh & (onei * i);
-        d2p = (PF_MB_V)((PF_MB_IV)d2p | ((PF_MB_IV)d2 & fresh));
-        found |= fresh;
-        if (((unsigned)PF_MB_BITS(found) & live) == live)
-            break;
+        if (__builtin_expect(PF_MB_BITS(fresh) != 0, 0)) { /* a lane returns */
+            p |= fresh & (onei * i);
+            /* each lane is fresh once: or-ing into zero keeps its values */
+            er = (PF_MB_V)((PF_MB_IV)er | ((PF_MB_IV)dr & fresh));
+            ei = (PF_MB_V)((PF_MB_IV)ei | ((PF_MB_IV)di & fresh));
+            gr = (PF_MB_V)((PF_MB_IV)gr | ((PF_MB_IV)sr & fresh));
+            gi = (PF_MB_V)((PF_MB_IV)gi | ((PF_MB_IV)si & fresh));
+            found |= fresh;
+            if (((unsigned)PF_MB_BITS(found) & live) == live)
+                break;
+        }
     }
     const unsigned cand = (unsigned)PF_MB_BITS(found) & live;
     if (cand == 0)
@@ -334,11 +346,16 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
     for (unsigned b = cand; b != 0; b &= b - 1)
         if (pl[__builtin_ctz(b)] > maxp)
             maxp = (int)pl[__builtin_ctz(b)];
-    const PF_MB_V r0 = PF_MB_SQRT(d2p * (1 + 16 * u)) * 4 + PF_MB_CYCLE_FLOOR;
+    const PF_MB_V qr = 1 - gr, qi = -gi, q2 = qr * qr + qi * qi;
+    const PF_MB_V ar = zr + (er * qr + ei * qi) / q2;
+    const PF_MB_V ai = zi + (ei * qr - er * qi) / q2;
+    const PF_MB_V xr = zr - ar, xi = zi - ai;
+    const PF_MB_V r0 = PF_MB_SQRT((xr * xr + xi * xi) * (1 + 16 * u)) * (PF_MB_T)1.25 +
+                       PF_MB_CYCLE_FLOOR;
     PF_MB_V r = r0;
     PF_MB_IV ok = onei - 2, hit = {0}; /* all ones, none */
-    wr = zr;
-    wi = zi;
+    wr = ar;
+    wi = ai;
     for (int i = 1; i <= maxp; i++) {
         const PF_MB_V rr = wr * wr, ii = wi * wi, ri = wr * wi;
         const PF_MB_V a = PF_MB_SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */
@@ -346,7 +363,7 @@ __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_M
         r = (r * (a + r) + 2 * eps) * (1 + 8 * u);
         wr = rr - ii + cr;
         wi = ri + ri + ci;
-        const PF_MB_V dr = wr - zr, di = wi - zi;
+        const PF_MB_V dr = wr - ar, di = wi - ai;
         const PF_MB_V d2 = (dr * dr + di * di) * (1 + 16 * u);
         const PF_MB_V t = (r0 - r) * (1 - 4 * u);
         hit |= ok & (p == onei * i) & (t > 0) & (d2 <= t * t * (1 - 8 * u));
@@ -391,7 +408,9 @@ __attribute__((noinline)) static PF_MB_ACT PF_MB_FN(pf_mb_trap_check)(PF_MB_GROU
         }
     }
     if (g->kcyc >= 0 && k >= g->kcyc) {
-        g->kcyc = PF_MB_FN(pf_mb_next)(g, k);
+        const int64_t next = PF_MB_FN(pf_mb_next)(g, k);
+        /* a later check only while it could save the steps done so far */
+        g->kcyc = next >= 0 && g->uniform && g->kend - next < k - g->start ? -1 : next;
         if (live & ~caught)
             caught |= PF_MB_FN(pf_mb_cycle)(zr, zi, cr, ci, live & ~caught);
     }
