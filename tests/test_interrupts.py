@@ -50,9 +50,14 @@ INTERRUPT_BOUND = 1.0
 GIVE_UP = 15.0
 
 _PRELUDE = """
-import os, sys, time
+import os, signal, sys, time
 import numpy as np
 import polyfast, polyfast.notebook
+
+# Python leaves SIGINT ignored when it starts with it ignored (as everything
+# a non-interactive shell puts in the background does): the child must see
+# the test's Ctrl-C whatever it inherited.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # Right answers computed before the long call, checked after it.
 grid = np.linspace(-2, 1, 3001) + 0.5j
