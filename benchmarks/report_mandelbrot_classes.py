@@ -54,7 +54,7 @@ def main():
     classes = {
         "escape at the first test": counts == 1,
         "escape within 8 steps": (counts > 1) & (counts <= 8),
-        f"escape after 8 steps": (counts > 8) & (counts < it),
+        "escape after 8 steps": (counts > 8) & (counts < it),
         "never: cardioid or bulb": never & classic,
         "never: elsewhere": never & ~classic,
     }
@@ -80,8 +80,8 @@ def main():
     print(f"make_fractal(({n}, {n}), {options.maxiter}); polyfast {polyfast.__version__}, "
           f"SIMD {polyfast.get_simd_level()}, {threads} threads; load %.2f %.2f %.2f"
           % os.getloadavg())
-    print(f"| class | points | mean count | ms (1 thread) | ns a point | NumPy / (this alone) |")
-    print(f"|---|--:|--:|--:|--:|--:|")
+    print("| class | points | mean count | ms (1 thread) | ns a point | NumPy / (this alone) |")
+    print("|---|--:|--:|--:|--:|--:|")
     for name, mask in classes.items():
         k = int(mask.sum())
         t = times[name]

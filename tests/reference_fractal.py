@@ -83,6 +83,14 @@ def zoom(center, width, n, dtype=np.complex128):
     return (x + y * 1j).astype(dtype)
 
 
+def overlapping(c, dtype):
+    """Complex numbers of dtype whose real parts are the floats of c and whose
+    imaginary part is the next float: a view with a stride of one float."""
+    floats = np.ascontiguousarray(c.ravel()).astype(dtype).view(dtype(0).real.dtype)
+    return np.lib.stride_tricks.as_strided(floats.view(dtype), shape=(floats.size - 1,),
+                                           strides=(floats.itemsize,))
+
+
 def grid(size, dtype=np.complex128):
     """The notebook's ``c``, shape ``(size[1], size[0])``."""
     x = np.linspace(-2, 2, size[0]).reshape(1, -1)

@@ -368,7 +368,6 @@ SIMD_SCRIPT = textwrap.dedent(
     import reference_fractal as ref
     from polyfast.notebook import make_fractal, make_fractal_nb
     assert polyfast.get_simd_level() == {level!r}, polyfast.get_simd_level()
-    {overlapping_src}
     c = ref.grid((257, 257))
     zoom = ref.zoom(-0.745 + 0.113j, 1e-6, 48)
     rng = np.random.default_rng(5)
@@ -380,8 +379,8 @@ SIMD_SCRIPT = textwrap.dedent(
         zoom64=polyfast.mandelbrot(zoom.astype(np.complex64), 1000),
         strided=polyfast.mandelbrot(c[::-1, ::3], 77),
         # complex numbers a float apart (overlapping): the two-load path
-        overlap=polyfast.mandelbrot(overlapping(c, np.complex128), 90),
-        overlap64=polyfast.mandelbrot(overlapping(c, np.complex64), 90),
+        overlap=polyfast.mandelbrot(ref.overlapping(c, np.complex128), 90),
+        overlap64=polyfast.mandelbrot(ref.overlapping(c, np.complex64), 90),
         limits=polyfast.mandelbrot(c, limits),
         limits64=polyfast.mandelbrot(c.astype(np.complex64), limits),
         fractal=make_fractal((500, 500), 50),
@@ -401,21 +400,11 @@ SIMD_SCRIPT = textwrap.dedent(
 )
 
 
-def overlapping(c, dtype):
-    """Complex numbers of dtype whose real parts are the floats of c and whose
-    imaginary part is the next float: a view with a stride of one float."""
-    floats = np.ascontiguousarray(c.ravel()).astype(dtype).view(dtype(0).real.dtype)
-    return np.lib.stride_tricks.as_strided(floats.view(dtype), shape=(floats.size - 1,),
-                                           strides=(floats.itemsize,))
-
-
 def run_at_level(level, path):
     tests = os.path.dirname(os.path.abspath(__file__))
     special = path.with_name("special.npy")
     np.save(special, SPECIAL)
-    script = SIMD_SCRIPT.format(tests=tests, level=level, path=str(path), special=str(special),
-                                overlapping_src=textwrap.indent(inspect.getsource(overlapping),
-                                                                "    ").strip())
+    script = SIMD_SCRIPT.format(tests=tests, level=level, path=str(path), special=str(special))
     env = dict(os.environ, POLYFAST_SIMD=level)
     subprocess.run([sys.executable, "-c", script], env=env, check=True, cwd=tests)
     with np.load(path) as data:
@@ -432,7 +421,7 @@ def test_every_simd_level_gives_the_same_counts(tmp_path):
     np.testing.assert_array_equal(scalar["zoom"], ref.mandelbrot_model(ref.zoom(ZOOM_CENTER, 1e-6, 48), 1000))
     np.testing.assert_array_equal(scalar["special"], ref.mandelbrot_model(SPECIAL, 60))
     for key, dtype in (("overlap", np.complex128), ("overlap64", np.complex64)):
-        points = overlapping(c, dtype)
+        points = ref.overlapping(c, dtype)
         assert points.strides == (points.itemsize // 2,)
         np.testing.assert_array_equal(scalar[key], ref.mandelbrot_model(points.copy(), 90))
     zx, zy = -0.745 + np.linspace(-1e-6, 1e-6, 48), 0.113 + np.linspace(-1e-6, 1e-6, 48)
