@@ -28,7 +28,7 @@ vpy="$work/venv/bin/python"
 # Built in pip's isolated build environment against the newest NumPy that has
 # a cp313t wheel (the newest of all may have none: then pip would spend ~10
 # min building NumPy itself), run on 2.3.x.
-PIP_ONLY_BINARY=numpy "$vpy" -m pip install --quiet "$repo"
+"$vpy" -m pip install --quiet --only-binary numpy "$repo"  # README "What you need", verbatim but for --quiet
 cd "$work"
 
 # The import itself: no warning (an error here), the GIL still off after it.
