@@ -102,9 +102,6 @@ done
 
 step "mounts"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-for f in /etc/ssl/certs/ca-certificates.crt /etc/pip.conf; do
-    if [ -f "$f" ]; then mkdir -p "$root$(dirname "$f")" && cp "$f" "$root$f"; fi
-done
 mount -t proc proc "$root/proc"
 for fs in sys dev; do
     mount --rbind "/$fs" "$root/$fs"
@@ -120,6 +117,12 @@ step "prerequisites"
 in_root "apt-get update -qq && apt-get install -y -qq --no-install-recommends $prereq" \
     > "$work/prereq.log" 2>&1 || { tail -30 "$work/prereq.log"; exit 1; }
 in_root "python3 -VV; gcc --version | head -1"
+# This machine's CA bundle and pip configuration (pip reaches PyPI through
+# them here), copied after the prerequisites: their ca-certificates would
+# have rebuilt the bundle without this machine's authorities.
+for f in /etc/ssl/certs/ca-certificates.crt /etc/pip.conf; do
+    if [ -f "$f" ]; then mkdir -p "$root$(dirname "$f")" && cp "$f" "$root$f"; fi
+done
 
 step "copy the clone"
 git clone --quiet --no-hardlinks "$repo" "$root/root/polyfast"
