@@ -6,9 +6,9 @@ registers a `numba.extending.overload` on every polyfast ufunc object, built
 from the ufunc itself (its loops, ``nin``, ``nout``, core signature), so a
 ufunc added to a spec.py is callable from numba with no line here:
 
-- all-scalar arguments of an elementwise ufunc call its kernel (the one the
-  ufunc runs, at the SIMD level chosen at import) on one item, on the calling
-  thread, without the pool or Python: safe in ``prange`` and ``@vectorize``;
+- all-scalar arguments of an elementwise ufunc call its scalar-level kernel
+  (every level gives the same bits) on one item, on the calling thread,
+  without the pool or Python: safe in ``prange`` and ``@vectorize``;
 - array arguments give a new array, filled through the ufunc's own inner loop
   (src/module/parallel_loop.c: same kernel, same thread pool, Ctrl-C
   honoured), one call for C-contiguous operands, one per innermost row
@@ -17,7 +17,8 @@ ufunc added to a spec.py is callable from numba with no line here:
   operands as arrays of exactly their core dimensions and any shape for its
   elementwise operands.
 
-The C side is two entry points and the address of each loop's data
+The C side is one entry point for arrays, the address of each loop's data
+and of its scalar-level kernel
 (src/module/numba_glue.c), fetched with
 `numba.extending.get_cython_function_address` and bound to symbol names with
 `llvmlite.binding.add_symbol`: compiled code names them, so numba's on-disk
@@ -38,11 +39,10 @@ from polyfast import _core
 
 # The C signatures src/module/numba_glue.c names its capsules with.
 LOOP_SIGNATURE = "void (const pf_loop_data *, char **, const npy_intp *, const npy_intp *)"
-POINT_SIGNATURE = "void (const pf_loop_data *, char *const *)"
+KERNEL_SIGNATURE = "void (char *const *, intptr_t, const intptr_t *, const intptr_t *, unsigned)"
 DATA_NAME = "const pf_loop_data"
 CAPI_MODULE = "polyfast._numba_capi"
 LOOP_SYMBOL = "polyfast_numba_loop"
-POINT_SYMBOL = "polyfast_numba_point"
 
 # What stays Python-level, with the reason the typing error gives.
 PYTHON_LEVEL = {
@@ -86,10 +86,9 @@ def init() -> None:
         step = "checking the C signatures of the capsules"
         check_signatures(capsules)
         step = "binding the C entry points with llvmlite.binding.add_symbol"
-        for key, symbol in (("loop", LOOP_SYMBOL), ("point", POINT_SYMBOL)):
-            llvm.add_symbol(symbol, get_cython_function_address(CAPI_MODULE, key))
+        llvm.add_symbol(LOOP_SYMBOL, get_cython_function_address(CAPI_MODULE, "loop"))
         for key in capsules:
-            if key not in ("loop", "point"):
+            if key != "loop":
                 llvm.add_symbol(data_symbol(key), get_cython_function_address(CAPI_MODULE, key))
         step = "registering the overloads"
         from polyfast import _numba_overloads
@@ -102,8 +101,9 @@ def init() -> None:
 
 
 def data_symbol(key: str) -> str:
-    """The symbol of loop ``i`` of ``ufunc``'s data, from its key ``"ufunc.i"``."""
-    return "polyfast_numba_data_" + key.replace(".", "_")
+    """The symbol bound to capsule ``key``: ``"ufunc.i"`` (loop i's data) or
+    ``"ufunc.i.point"`` (its scalar-level kernel)."""
+    return "polyfast_numba_" + key.replace(".", "_")
 
 
 def capsule_name(capsule: object) -> str:
@@ -116,21 +116,20 @@ def capsule_name(capsule: object) -> str:
 
 def check_signatures(capsules: dict) -> None:
     """Every capsule carries the C signature this module calls it with."""
-    expected = {"loop": LOOP_SIGNATURE, "point": POINT_SIGNATURE}
     for key, capsule in capsules.items():
-        want = expected.get(key, DATA_NAME)
+        want = (LOOP_SIGNATURE if key == "loop" else
+                KERNEL_SIGNATURE if key.endswith(".point") else DATA_NAME)
         got = capsule_name(capsule)
         if got != want:
             raise TypeError(f"capsule {key!r} of {CAPI_MODULE} is {got!r}, expected {want!r}")
-        if key not in expected:
-            name, _, index = key.partition(".")
+        if key != "loop":
+            name, _, index = key.removesuffix(".point").partition(".")
             ufunc = getattr(polyfast, name, None)
             if not isinstance(ufunc, np.ufunc) or not index.isdigit() \
                     or int(index) >= ufunc.ntypes:
                 raise TypeError(f"capsule {key!r} names no loop of a polyfast ufunc")
-    for key in ("loop", "point"):
-        if key not in capsules:
-            raise TypeError(f"{CAPI_MODULE} has no capsule {key!r}")
+    if "loop" not in capsules:
+        raise TypeError(f"{CAPI_MODULE} has no capsule 'loop'")
 
 
 def parse_core_signature(signature: str) -> list[list[tuple[str, ...]]]:

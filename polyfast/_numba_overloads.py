@@ -19,7 +19,7 @@ from numba.np.numpy_support import as_dtype, from_dtype
 
 import polyfast
 from polyfast import _core
-from polyfast._numba import (LOOP_SYMBOL, POINT_SYMBOL, PYTHON_LEVEL, data_symbol,
+from polyfast._numba import (LOOP_SYMBOL, PYTHON_LEVEL, data_symbol,
                              parse_core_signature)
 
 _I8P = ir.IntType(8).as_pointer()
@@ -77,7 +77,7 @@ def _loop_call(key: str):
 
 
 def _point_call(key: str, in_types: tuple, out_type):
-    """``call(values)``: loop ``key``'s kernel on one item, the tuple
+    """``call(values)``: loop ``key``'s scalar-level kernel on one item, the tuple
     ``values`` cast to the loop's input types as NumPy casts them."""
     cache_key = ("point", key, in_types, out_type)
     if cache_key in _CACHE:
@@ -96,9 +96,17 @@ def _point_call(key: str, in_types: tuple, out_type):
             table = cgutils.alloca_once(builder, _I8P, size=len(slots))
             for i, slot in enumerate(slots):
                 builder.store(slot, builder.gep(table, [ir.Constant(ir.IntType(32), i)]))
-            function_type = ir.FunctionType(ir.VoidType(), [_I8P, _I8P.as_pointer()])
-            function = cgutils.get_or_insert_function(builder.module, function_type, POINT_SYMBOL)
-            builder.call(function, [_data_pointer(builder, key), table])
+            intp = context.get_value_type(types.intp)
+            steps = cgutils.alloca_once(builder, intp, size=len(slots))
+            for i in range(len(slots)):
+                builder.store(ir.Constant(intp, 0), builder.gep(steps, [ir.Constant(ir.IntType(32), i)]))
+            # The kernel's own signature (src/runtime/kernel_api.h): one item.
+            function_type = ir.FunctionType(ir.VoidType(), [
+                _I8P.as_pointer(), intp, intp.as_pointer(), intp.as_pointer(), ir.IntType(32)])
+            function = cgutils.get_or_insert_function(builder.module, function_type,
+                                                      data_symbol(key + ".point"))
+            builder.call(function, [table, ir.Constant(intp, 1), steps, steps,
+                                    ir.Constant(ir.IntType(32), 0)])
             return builder.load(result)
 
         return out_type(values), codegen

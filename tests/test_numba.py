@@ -299,7 +299,7 @@ def test_hook_failure_says_what_failed(run_python):
     out = run_python("""
         import warnings
         import polyfast._numba as hook
-        hook.POINT_SIGNATURE = "void (int)"
+        hook.LOOP_SIGNATURE = "void (int)"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             import numba
@@ -308,7 +308,7 @@ def test_hook_failure_says_what_failed(run_python):
             print(w.message)
     """)
     assert "polyfast's numba hook failed while checking the C signatures" in out.stdout
-    assert "capsule 'point'" in out.stdout
+    assert "capsule 'loop'" in out.stdout
 
 
 def test_hook_is_idempotent():

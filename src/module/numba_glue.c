@@ -1,8 +1,9 @@
 /*
- * What numba-compiled code calls (polyfast/_numba.py): two plain-C entry
- * points and, for every loop of every ufunc, the address of the pf_loop_data
- * the ufunc itself runs with (its kernel at the SIMD level chosen at import,
- * its thread-pool split).  numba binds each address to a symbol name
+ * What numba-compiled code calls (polyfast/_numba.py): one plain-C entry
+ * point for arrays and, for every loop of every ufunc, the address of the
+ * pf_loop_data the ufunc itself runs with (its kernel at the SIMD level
+ * chosen at import, its thread-pool split) and of the loop's scalar-level
+ * kernel, which numba calls on one item.  numba binds each address to a symbol name
  * (llvmlite's add_symbol), so compiled code refers to names, not to
  * addresses of this process, and numba's on-disk cache stays valid in the
  * next one.  Nothing here is per-ufunc: the loops come from the ufunc
@@ -16,7 +17,8 @@
  * before it binds anything. */
 #define PF_NUMBA_LOOP_SIGNATURE \
     "void (const pf_loop_data *, char **, const npy_intp *, const npy_intp *)"
-#define PF_NUMBA_POINT_SIGNATURE "void (const pf_loop_data *, char *const *)"
+#define PF_NUMBA_KERNEL_SIGNATURE \
+    "void (char *const *, intptr_t, const intptr_t *, const intptr_t *, unsigned)"
 #define PF_NUMBA_DATA_NAME "const pf_loop_data"
 
 /* An array call: NumPy's inner-loop arguments (dimensions[0] outer items,
@@ -26,15 +28,6 @@ static void numba_loop(const pf_loop_data *loop, char **args, const npy_intp *di
                        const npy_intp *steps)
 {
     pf_parallel_loop(args, dimensions, steps, (void *)loop);
-}
-
-/* One elementwise item, on the calling thread: the ufunc's kernel alone,
- * without the pool or Python (safe from numba's prange threads, which hold
- * no GIL). */
-static void numba_point(const pf_loop_data *loop, char *const *args)
-{
-    static const intptr_t steps[PF_MAX_ARGS] = {0};
-    loop->kernel(args, 1, NULL, steps, 0u);
 }
 
 static int add_capsule(PyObject *table, const char *key, void *pointer, const char *name)
@@ -59,6 +52,12 @@ static int add_ufunc_loops(PyObject *table, PyObject *module, const pf_ufunc_spe
         return -1;
     }
     PyUFuncObject *ufunc = (PyUFuncObject *)object;
+    if (ufunc->ntypes != spec->nloops) {
+        PyErr_Format(PyExc_TypeError, "polyfast._core.%s has %d loops, its spec %d",
+                     spec->name, ufunc->ntypes, spec->nloops);
+        Py_DECREF(object);
+        return -1;
+    }
     for (int i = 0; i < ufunc->ntypes; i++) {
         if (ufunc->functions[i] != pf_parallel_loop) {
             PyErr_Format(PyExc_TypeError, "polyfast._core.%s: loop %d is not polyfast's",
@@ -66,9 +65,16 @@ static int add_ufunc_loops(PyObject *table, PyObject *module, const pf_ufunc_spe
             Py_DECREF(object);
             return -1;
         }
-        char key[128];
+        /* One item costs a call of the scalar level's kernel: the vector
+         * levels' setup is paid per call, and every level gives the same
+         * bits.  It runs on the calling thread, without the pool or Python
+         * (safe from numba's prange threads, which hold no GIL). */
+        const pf_kernel_fn scalar_kernel = spec->loops[i].kernels[PF_SIMD_SCALAR];
+        char key[128], point_key[160];
         PyOS_snprintf(key, sizeof key, "%s.%d", spec->name, i);
-        if (add_capsule(table, key, ufunc->data[i], PF_NUMBA_DATA_NAME) < 0) {
+        PyOS_snprintf(point_key, sizeof point_key, "%s.point", key);
+        if (add_capsule(table, key, ufunc->data[i], PF_NUMBA_DATA_NAME) < 0 ||
+            add_capsule(table, point_key, (void *)scalar_kernel, PF_NUMBA_KERNEL_SIGNATURE) < 0) {
             Py_DECREF(object);
             return -1;
         }
@@ -86,8 +92,7 @@ PyObject *pf_numba_capsules(PyObject *module, PyObject *unused)
     PyObject *table = PyDict_New();
     if (table == NULL)
         return NULL;
-    if (add_capsule(table, "loop", (void *)numba_loop, PF_NUMBA_LOOP_SIGNATURE) < 0 ||
-        add_capsule(table, "point", (void *)numba_point, PF_NUMBA_POINT_SIGNATURE) < 0)
+    if (add_capsule(table, "loop", (void *)numba_loop, PF_NUMBA_LOOP_SIGNATURE) < 0)
         goto fail;
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
         if (add_ufunc_loops(table, module, *spec) < 0)
