@@ -14,7 +14,7 @@ from llvmlite import ir
 from numba.core import cgutils, types
 from numba.core.errors import TypingError
 from numba.core.typing.templates import builtin_registry, infer_global
-from numba.extending import intrinsic, overload
+from numba.extending import intrinsic, overload, register_jitable
 from numba.np.numpy_support import as_dtype, from_dtype
 
 import polyfast
@@ -115,6 +115,27 @@ def _point_call(key: str, in_types: tuple, out_type):
     return call
 
 
+@register_jitable
+def _poly8_f64(x):
+    one = np.float64(1.0)
+    return x * ((one + x) * ((one + x * x) * (one + (x * x) * (x * x))))
+
+
+@register_jitable
+def _poly8_f32(x):
+    one = np.float32(1.0)
+    return x * ((one + x) * ((one + x * x) * (one + (x * x) * (x * x))))
+
+
+# Scalar bodies numba compiles inline, for ufuncs whose one item costs less
+# than a call: the kernel's own operations in its order (src/poly/poly.h,
+# PF_POLY8_REAL), each rounded on its own as numba does without fastmath, so
+# the bits are the kernel's (tests/test_numba.py checks them against the
+# ufunc).  A call of the C kernel per item cost 10x numba's inlined sum of
+# powers (benchmarks/report_numba.py).
+NATIVE_SCALAR = {("poly8", "f4"): _poly8_f32, ("poly8", "f8"): _poly8_f64}
+
+
 def _describe_loops(ufunc: np.ufunc) -> str:
     names = []
     for loop in ufunc.types:
@@ -177,6 +198,11 @@ def _typed_impl(ufunc: np.ufunc, name: str, args: tuple):
     out_dtype = np.dtype(loop_out)
     params = ", ".join(f"a{i}" for i in range(ufunc.nin))
     namespace = {"np": np, "_address": _address}
+    native = NATIVE_SCALAR.get((name, loop_dtypes[0].str[1:])) if ufunc.nin == 1 else None
+    if not any(is_array) and native is not None:
+        namespace.update(native=native, dt0=getattr(np, loop_dtypes[0].name))
+        exec("def impl(a0):\n    return native(dt0(a0))\n", namespace)
+        return namespace["impl"]
     if not any(is_array) and not ufunc.signature:
         namespace["point"] = _point_call(
             key, tuple(from_dtype(d) for d in loop_dtypes), from_dtype(out_dtype))

@@ -70,7 +70,7 @@ def returned_type(dispatcher):
     return dispatcher.nopython_signatures[-1].return_type
 
 
-def values(dtype, n=64):
+def values(dtype, n=4096):
     real = np.concatenate([SPECIAL, RNG.normal(scale=2.0, size=n)])
     with np.errstate(all="ignore"):
         if np.dtype(dtype).kind == "c":
