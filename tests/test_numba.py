@@ -213,6 +213,36 @@ def test_prange_and_vectorize(assert_same_bits):
         assert_same_bits(vectorized(x.astype(np.float32)), polyfast.poly8(x.astype(np.float32)))
 
 
+def test_guvectorize_body(assert_same_bits):
+    @numba.guvectorize(["void(float64[:], float64[:])"], "(n)->(n)")
+    def rows(x, out):
+        for i in range(x.shape[0]):
+            out[i] = polyfast.norm_pdf(0.25, 1.5, x[i])
+
+    x = values("f8").reshape(-1, 8)
+    assert_same_bits(rows(x), polyfast.norm_pdf(0.25, 1.5, x))
+
+
+def test_array_calls_from_prange_workers(run_python):
+    """Array calls of ~0.1-1 s each from numba's worker threads, whose main
+    thread holds the GIL while it waits for them: they must not wait for it
+    (the interrupt watch's poll would, 50 ms in)."""
+    run_python("""
+        import numba, numpy as np, polyfast
+
+        @numba.njit(parallel=True)
+        def blocks(c, maxiter):
+            out = np.empty((4, c.size), np.int64)
+            for b in numba.prange(4):
+                out[b] = polyfast.mandelbrot(c, maxiter)
+            return out
+
+        c = np.full(20_000, -0.1 + 0.1j)  # inside the set: no trap before 2048 steps
+        got = blocks(c, 2000)
+        assert (got == polyfast.mandelbrot(c, 2000)).all()
+    """, timeout=60)
+
+
 # The polynomial twins numba can compile; f_cython checks its input's dtype
 # kind, and f_numba_*_ufunc take ufunc keywords: Python-level, like their cells.
 TWINS = ["f_simple", "f_numpy", "f_nest_numpy", "f_mem_numpy", "f_numexper",

@@ -23,11 +23,18 @@
 
 /* An array call: NumPy's inner-loop arguments (dimensions[0] outer items,
  * then the core sizes; outer steps, then core steps), run exactly as NumPy
- * runs the ufunc, through the same loop, pool and interrupt watch. */
+ * runs the ufunc, through the same loop and pool.  Watched for Ctrl-C when
+ * the caller holds the GIL (plain njit code, as NumPy's calls are); from a
+ * thread without it (numba's prange workers, nogil code) the watch's poll
+ * could wait for a GIL whose holder waits for this thread, so it runs
+ * unwatched, as numba's own loops do. */
 static void numba_loop(const pf_loop_data *loop, char **args, const npy_intp *dimensions,
                        const npy_intp *steps)
 {
-    pf_parallel_loop(args, dimensions, steps, (void *)loop);
+    if (PyGILState_Check())
+        pf_parallel_loop(args, dimensions, steps, (void *)loop);
+    else
+        pf_parallel_loop_unwatched(args, dimensions, steps, loop);
 }
 
 static int add_capsule(PyObject *table, const char *key, void *pointer, const char *name)
