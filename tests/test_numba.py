@@ -219,7 +219,7 @@ def test_guvectorize_body(assert_same_bits):
         for i in range(x.shape[0]):
             out[i] = polyfast.norm_pdf(0.25, 1.5, x[i])
 
-    x = values("f8").reshape(-1, 8)
+    x = values("f8")[:4104].reshape(-1, 8)  # the special values and most random ones
     assert_same_bits(rows(x), polyfast.norm_pdf(0.25, 1.5, x))
 
 
