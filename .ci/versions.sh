@@ -22,9 +22,13 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 
 supported=(3.10 3.11 3.12 3.13)
-# minor, NumPy requirement, how polyfast gets installed (readme | sdist)
+# minor, NumPy requirement, how polyfast gets installed (readme | sdist),
+# and optionally a numba requirement installed afterwards, whose row also
+# runs tests/test_numba.py: 3.10 checks the oldest supported numba (README
+# "Inside numba-compiled code"; 0.61 is the first to support NumPy 2.1), the
+# `tests` stage the newest.
 rows=(
-    "3.10 numpy==2.1.0 readme"
+    "3.10 numpy==2.1.0 readme numba==0.61.*"
     "3.12 numpy==2.2.* sdist"
     "3.13 numpy readme"
 )
@@ -60,7 +64,7 @@ done
 sdist=""
 summary=()
 for row in "${rows[@]}"; do
-    read -r minor numpy how <<< "$row"
+    read -r minor numpy how numba <<< "$row"
     t0=$SECONDS
     py=$(interpreter "$minor")
     echo "::: versions: CPython $("$py" -c 'import platform; print(platform.python_version())')," \
@@ -81,17 +85,23 @@ for row in "${rows[@]}"; do
         # the README's install command, with this venv's python
         (cd "$repo" && "$vpy" -m pip install --quiet '.[test]')
     fi
+    row_tests=("${subset[@]}")
+    if [ -n "${numba:-}" ]; then
+        "$vpy" -m pip install --quiet "$numba"
+        row_tests+=(tests/test_numba.py)
+    fi
     # pip must have kept the pinned NumPy (no test extra may pull a newer one)
     "$vpy" -c "import numpy; assert numpy.__version__ == '$pinned', numpy.__version__"
     (
         cd "$repo"
-        "$vpy" -I -m pytest -q -p no:cacheprovider "${subset[@]}"
+        "$vpy" -I -m pytest -q -p no:cacheprovider "${row_tests[@]}"
         "$vpy" -I -m polyfast --quick --case fractal --case sampler > "$work/quick-$minor.txt"
         grep -q "polyfast.notebook.sampler" "$work/quick-$minor.txt"
     )
-    summary+=("$(printf 'CPython %-8s NumPy %-7s %-6s passed %4ds' \
+    summary+=("$(printf 'CPython %-8s NumPy %-7s %-6s numba %-7s passed %4ds' \
         "$("$vpy" -c 'import platform; print(platform.python_version())')" "$pinned" "$how" \
-        $((SECONDS - t0)))")
+        "$("$vpy" -c 'import importlib.metadata as m; print(m.version("numba"))' 2>/dev/null ||
+           echo none)" $((SECONDS - t0)))")
 done
 echo "::: versions: summary"
 printf '  %s\n' "${summary[@]}"

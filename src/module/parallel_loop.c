@@ -85,13 +85,9 @@ intptr_t pf_min_parallel_outer(intptr_t min_parallel, intptr_t work_per_item)
     return outer > 1 ? outer : 1;
 }
 
-/* NumPy calls this with the GIL released, or held for a small call
- * (NPY_BEGIN_THREADS_THRESHOLDED); either way the call is watched, so a
- * pending signal stops it (module/interrupt_glue.h). */
-void pf_parallel_loop(char **args, npy_intp const *dimensions,
-                      npy_intp const *steps, void *data)
+static void run_loop(char **args, npy_intp const *dimensions, npy_intp const *steps,
+                     const pf_loop_data *loop, int watched)
 {
-    const pf_loop_data *loop = data;
     const npy_intp n = dimensions[0];
     if (n <= 0 || pf_py_unwinding())
         return;
@@ -116,12 +112,29 @@ void pf_parallel_loop(char **args, npy_intp const *dimensions,
     }
     const intptr_t min_parallel = pf_min_parallel_outer(loop->min_parallel, work_per_item);
     pf_py_watch watch;
-    pf_py_watch_begin(&watch);
+    if (watched)
+        pf_py_watch_begin(&watch);
     /* In order, on this thread: an in-order pass is what makes a partly
      * overlapping output correct. */
     if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout))
         pf_serial_for(n, pf_serial_chunk(min_parallel, loop->grain), run_block, &ctx);
     else
         pf_parallel_for(n, min_parallel, loop->grain, run_block, &ctx);
-    pf_py_watch_end_in_loop(&watch);
+    if (watched)
+        pf_py_watch_end_in_loop(&watch);
+}
+
+/* NumPy calls this with the GIL released, or held for a small call
+ * (NPY_BEGIN_THREADS_THRESHOLDED); either way the call is watched, so a
+ * pending signal stops it (module/interrupt_glue.h). */
+void pf_parallel_loop(char **args, npy_intp const *dimensions,
+                      npy_intp const *steps, void *data)
+{
+    run_loop(args, dimensions, steps, data, 1);
+}
+
+void pf_parallel_loop_unwatched(char **args, npy_intp const *dimensions,
+                                npy_intp const *steps, const pf_loop_data *loop)
+{
+    run_loop(args, dimensions, steps, loop, 0);
 }

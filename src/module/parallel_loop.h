@@ -19,6 +19,13 @@ typedef struct {
 void pf_parallel_loop(char **args, npy_intp const *dimensions,
                       npy_intp const *steps, void *data);
 
+/* The same loop without the interrupt watch, for a caller that does not
+ * hold the GIL and may not take it: a numba prange worker, whose main
+ * thread holds the GIL while it waits for the workers, would wait forever
+ * in the watch's first poll (module/numba_glue.c). */
+void pf_parallel_loop_unwatched(char **args, npy_intp const *dimensions,
+                                npy_intp const *steps, const pf_loop_data *loop);
+
 /*
  * A spec's min_parallel counts work items: outer items times the size of the
  * first input's core (1 for elementwise ufuncs, a row's length for the bump

@@ -118,3 +118,16 @@ function(
         True
     """,
 )
+
+function(
+    "_numba_capsules",
+    args="()",
+    flags="METH_NOARGS",
+    stub="def _numba_capsules() -> dict[str, object]: ...",
+    doc="""
+        Private: the capsules polyfast/_numba.py binds for numba (C in
+        module/numba_glue.c), named with their C signature: ``"loop"``, the
+        array entry point; ``"<ufunc>.<i>"``, the data of each ufunc's loop
+        i; ``"<ufunc>.<i>.point"``, that loop's scalar-level kernel.
+    """,
+)
