@@ -23,7 +23,8 @@
  * Random numbers come through function pointers, so this file needs neither
  * Python nor NumPy; pf_legacy_gauss below reproduces NumPy's legacy
  * RandomState.normal on any bitgen_t, pf_legacy_gauss_mt the same from an
- * MT19937 state read directly (mt19937_stream.h).  The loops of a block that
+ * MT19937 state read directly (mt19937_stream.h), pf_legacy_gauss_check
+ * through bitgen_t while checking that stream.  The loops of a block that
  * do not depend on the chain are compiled at every SIMD level
  * (mcmc_levels.h).
  */
@@ -94,7 +95,8 @@ typedef struct {
     bitgen_t *bitgen;
     int has_gauss;
     double gauss;
-    pf_mt_stream *mt; /* for the _mt pair below */
+    pf_mt_stream *mt;   /* for the _mt pair below */
+    pf_mt_check *check; /* for the _check pair below */
 } pf_legacy_gauss_state;
 
 double pf_legacy_gauss(void *state);   /* state: pf_legacy_gauss_state */
@@ -102,5 +104,8 @@ double pf_legacy_uniform(void *state); /* next_double of its bitgen */
 /* The same, the doubles from state->mt (an MT19937 read directly). */
 double pf_legacy_gauss_mt(void *state);
 double pf_legacy_uniform_mt(void *state);
+/* The same, bitgen's doubles while state->check compares the stream's. */
+double pf_legacy_gauss_check(void *state);
+double pf_legacy_uniform_check(void *state);
 
 #endif
