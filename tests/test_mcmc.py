@@ -945,3 +945,67 @@ def test_tie_zone_is_asked_for_every_step_inside_it():
     assert len(inside) > 20  # the test has steps inside the zone
     assert inside <= set(asked)
     assert not (outside & set(asked))
+
+
+# ------------------------- Ctrl-C while another thread holds the generator (issue 25)
+
+SHARED_GENERATOR_SIGINT_SCRIPT = """
+import signal, sys, threading
+import numpy as np, polyfast
+from polyfast import _core
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+data = np.random.default_rng(0).normal(size=20)
+np.random.seed(2)
+polyfast.sampler(data, samples=1500)  # the direct stream checked: trusted from here on
+assert _core._sampler_checks()["direct_mt"] == "trusted"
+main = threading.get_ident()
+repeats = {{}}
+for name in ("RandomState", "global"):
+    rs = np.random.RandomState(3) if name == "RandomState" else np.random.mtrand._rand
+    bg = rs._bit_generator
+    next_double, state = bg.ctypes.next_double, bg.ctypes.state
+    running, interrupted = threading.Event(), threading.Event()
+    drawn = []
+
+    def other():
+        running.wait()
+        # taken while the chain has let go of it (at a poll for signals);
+        # the chain then waits to take it back
+        with bg.lock:
+            drawn.extend(next_double(state) for _ in range(700))
+            for _ in range(400):  # Ctrl-C until the chain has raised
+                signal.pthread_kill(main, signal.SIGINT)
+                if interrupted.wait(0.05):
+                    break
+            drawn.extend(next_double(state) for _ in range(700))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        threading.Timer(0.1, running.set).start()
+        polyfast.sampler(data, samples=2 * 10**8, rng=rs if name == "RandomState" else None)
+    except KeyboardInterrupt:
+        interrupted.set()
+    thread.join()
+    assert interrupted.is_set() and len(drawn) == 1400
+    repeats[name] = len(drawn) - len(set(drawn))
+    # and the generator goes on from where the other thread left it
+    after = rs.random_sample(700)
+    repeats[name] += len(set(drawn) & set(after.tolist()))
+print(repeats)
+assert repeats == {{"RandomState": 0, "global": 0}}, repeats
+"""
+
+
+def test_ctrl_c_never_rewinds_a_generator_another_thread_holds(run_python):
+    """Issue 25's reproducer: another thread takes the generator's lock while
+    the chain has let go of it, draws, and sends Ctrl-C to the chain's thread,
+    which is waiting to take the lock back.  The chain raises
+    KeyboardInterrupt without writing its (stale) position back: no draw
+    repeats.  A RandomState and the global state, at every SIMD level."""
+    from simd_levels import SIMD_LEVELS
+    levels = list(SIMD_LEVELS)
+    available = levels[: levels.index(polyfast.get_cpu_simd_level()) + 1]
+    for level in available:
+        run_python(SHARED_GENERATOR_SIGINT_SCRIPT.format(), env={"POLYFAST_SIMD": level})
