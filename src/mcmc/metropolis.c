@@ -104,11 +104,7 @@ static inline double select_less(double x, double y, double a, double b)
 }
 #endif
 
-/* Fills d[j] = w * z_j and u[j] for the next m steps, in the notebook's
- * order of draws. */
-typedef void (*fill_fn)(const pf_mh_draws *draws, intptr_t m, double w, double *d, double *u);
-
-static int chain(const pf_mh_stats *st, const pf_mh_params *p, fill_fn fill,
+static int chain(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
                  const pf_mh_draws *draws, intptr_t samples, double *out, pf_mh_info *info)
 {
     const double n = (double)st->n;
@@ -396,7 +392,7 @@ static void fill_legacy_check(const pf_mh_draws *draws, intptr_t m, double w, do
 int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
                   intptr_t samples, double *out, pf_mh_info *info)
 {
-    fill_fn fill = fill_any;
+    pf_mh_fill_fn fill = fill_any;
     if (draws->standard_normal == pf_legacy_gauss_mt && draws->uniform == pf_legacy_uniform_mt)
         fill = fill_legacy_mt;
     else if (draws->standard_normal == pf_legacy_gauss_check &&
@@ -404,5 +400,12 @@ int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draw
         fill = fill_legacy_check;
     else if (draws->standard_normal == pf_legacy_gauss && draws->uniform == pf_legacy_uniform)
         fill = fill_legacy;
+    return chain(st, p, fill, draws, samples, out, info);
+}
+
+int pf_metropolis_filled(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
+                         const pf_mh_draws *draws, intptr_t samples, double *out,
+                         pf_mh_info *info)
+{
     return chain(st, p, fill, draws, samples, out, info);
 }

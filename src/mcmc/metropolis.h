@@ -88,6 +88,16 @@ typedef struct {
 int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
                   intptr_t samples, double *out, pf_mh_info *info);
 
+/* Fills d[j] = proposal_width * z_j and u[j] for the next m steps, in the
+ * notebook's order of draws (z then u, step by step). */
+typedef void (*pf_mh_fill_fn)(const pf_mh_draws *draws, intptr_t m, double w, double *d,
+                              double *u);
+/* pf_metropolis with the caller's block filler (the glue's, which can call
+ * NumPy's distributions directly). */
+int pf_metropolis_filled(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
+                         const pf_mh_draws *draws, intptr_t samples, double *out,
+                         pf_mh_info *info);
+
 /* NumPy's legacy Gaussian (RandomState.standard_normal, and normal(loc,
  * scale) = loc + scale * gauss): the Marsaglia polar method with the second
  * value of each pair cached, as in NumPy's legacy_gauss. */

@@ -69,6 +69,30 @@ static int has_saved(const saved_error *e) { return e->type != NULL; }
 static void restore_error(saved_error e) { PyErr_Restore(e.type, e.value, e.tb); }
 #endif
 
+/* The attribute `name` of `obj`, and the method `name` of `obj` called
+ * without arguments.  Through the interned name, so that the lookup hits
+ * the type's attribute cache (a string made for the call never does, and
+ * the lookups then cost about as much as a short chain). */
+static PyObject *get_attr(PyObject *obj, const char *name)
+{
+    PyObject *key = PyUnicode_InternFromString(name);
+    if (key == NULL)
+        return NULL;
+    PyObject *r = PyObject_GetAttr(obj, key);
+    Py_DECREF(key);
+    return r;
+}
+
+static PyObject *call_method(PyObject *obj, const char *name)
+{
+    PyObject *key = PyUnicode_InternFromString(name);
+    if (key == NULL)
+        return NULL;
+    PyObject *r = PyObject_CallMethodNoArgs(obj, key);
+    Py_DECREF(key);
+    return r;
+}
+
 /* After a failed cleanup step: keep the earlier error if there is one. */
 static void keep_first_error(saved_error *first)
 {
@@ -188,7 +212,7 @@ static int take_back_gauss_keeping_error(glue_ctx *ctx)
  */
 static int release_lock(glue_ctx *ctx)
 {
-    PyObject *r = PyObject_CallMethod(ctx->lock, "release", NULL);
+    PyObject *r = call_method(ctx->lock, "release");
     if (r == NULL)
         return -1;
     Py_DECREF(r);
@@ -200,7 +224,7 @@ static int release_lock(glue_ctx *ctx)
 static int reacquire_lock(glue_ctx *ctx)
 {
     saved_error err = save_error();
-    PyObject *r = PyObject_CallMethod(ctx->lock, "acquire", NULL);
+    PyObject *r = call_method(ctx->lock, "acquire");
     if (r == NULL)
         keep_first_error(&err);
     else
@@ -278,6 +302,17 @@ static double generator_normal(void *bitgen)
 static double generator_uniform(void *bitgen)
 {
     return random_standard_uniform((bitgen_t *)bitgen);
+}
+
+/* A block of Generator draws: NumPy's own functions called directly, not
+ * through the two pointers above (one indirect call per draw fewer). */
+static void generator_fill(const pf_mh_draws *draws, intptr_t m, double w, double *d, double *u)
+{
+    bitgen_t *bitgen = draws->state;
+    for (intptr_t j = 0; j < m; j++) {
+        d[j] = w * random_standard_normal(bitgen); /* NumPy's scale * z */
+        u[j] = bitgen->next_double(bitgen->state); /* random_standard_uniform */
+    }
 }
 
 /* rs.get_state(legacy=False) with rs._bit_generator temporarily `proxy`
@@ -452,7 +487,7 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     PyObject *bitgen_obj = NULL, *capsule = NULL, *lock = NULL, *r = NULL;
     bitgen_t *bitgen = NULL;
     int locked = 0, gauss_read = 0, failed = 1;
-    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0, NULL};
+    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0, NULL, NULL};
     pf_mt_stream mt;
     pf_mt_check check;
     int has_gauss0 = 0;
@@ -461,20 +496,20 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     glue_ctx ctx = {.tie = tie, .rng = rng, .proxy = proxy};
     pf_mh_params params;
 
-    bitgen_obj = PyObject_GetAttrString(rng, legacy ? "_bit_generator" : "bit_generator");
+    bitgen_obj = get_attr(rng, legacy ? "_bit_generator" : "bit_generator");
     if (bitgen_obj == NULL)
         goto cleanup;
     ctx.bitgen_obj = bitgen_obj;
-    capsule = PyObject_GetAttrString(bitgen_obj, "capsule");
+    capsule = get_attr(bitgen_obj, "capsule");
     if (capsule == NULL)
         goto cleanup;
     bitgen = PyCapsule_GetPointer(capsule, "BitGenerator");
     if (bitgen == NULL)
         goto cleanup;
-    lock = PyObject_GetAttrString(bitgen_obj, "lock");
+    lock = get_attr(bitgen_obj, "lock");
     if (lock == NULL)
         goto cleanup;
-    r = PyObject_CallMethod(lock, "acquire", NULL);
+    r = call_method(lock, "acquire");
     if (r == NULL)
         goto cleanup;
     Py_DECREF(r);
@@ -526,7 +561,10 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     };
     double *out = (double *)PyArray_DATA(chain);
     ctx.save = PyEval_SaveThread();
-    const int chain_rc = pf_metropolis(&stats, &params, &draws, (intptr_t)samples, out, NULL);
+    const int chain_rc =
+        legacy ? pf_metropolis(&stats, &params, &draws, (intptr_t)samples, out, NULL)
+               : pf_metropolis_filled(&stats, &params, generator_fill, &draws, (intptr_t)samples,
+                                      out, NULL);
     PyEval_RestoreThread(ctx.save);
     failed = chain_rc != 0;
 
@@ -547,7 +585,7 @@ cleanup:
         if (gauss_state.check != NULL && (locked || check.mismatch))
             report_check(&check);
         if (locked) {
-            PyObject *rr = PyObject_CallMethod(lock, "release", NULL);
+            PyObject *rr = call_method(lock, "release");
             if (rr == NULL) {
                 failed = 1;
                 keep_first_error(&err);
