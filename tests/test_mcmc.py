@@ -692,6 +692,41 @@ def test_the_direct_stream_is_checked_on_the_first_real_draws(tmp_path, run_pyth
         assert tuple(f["rest"]) == tuple(float(v) for v in state[2:])
 
 
+CHECK_WITH_PYTHON_DRAWS_SCRIPT = """
+import numpy as np
+from polyfast import _core
+data = np.random.default_rng(2).normal(size=5)
+results = []
+for mode in (2, 0):  # checked on these draws (the first of the process), function pointers
+    rs = np.random.RandomState(17)
+    drawn = []
+
+    def tie(mu_current, mu_proposal, u, rs=rs, drawn=drawn):
+        drawn.append(rs.random_sample(1 + len(drawn) % 3).sum())  # odd and even counts
+        return None
+
+    chain = _core._sampler(data, 300, 0.5, 0.5, 0.0, 1.0, rs, True, None, tie, 1e300, mode,
+                           True)
+    results.append((chain, np.array(drawn), rs.get_state()))
+    if mode == 2:
+        verdict = _core._sampler_checks()
+(a, da, sa), (b, db, sb) = results
+assert verdict["direct_mt"] == "trusted" and verdict["twists_checked"] >= 2, verdict
+assert len(da) == 300
+np.testing.assert_array_equal(a, b)
+np.testing.assert_array_equal(da, db)
+np.testing.assert_array_equal(sa[1], sb[1])
+assert sa[2:] == sb[2:]
+"""
+
+
+def test_the_check_follows_python_drawing_mid_chain(run_python):
+    # The check hands the generator over and takes it back around every
+    # Python call-out, at odd and even positions, across twists: no false
+    # alarm, and the chain is the function pointers'.
+    run_python(CHECK_WITH_PYTHON_DRAWS_SCRIPT)
+
+
 BROKEN_STREAM_SCRIPT = """
 import numpy as np, polyfast, types
 from polyfast import _core
