@@ -773,7 +773,7 @@ def test_a_broken_direct_stream_is_caught_before_a_wrong_chain(tmp_path, run_pyt
 
 def test_the_gauss_field_is_checked_and_agrees_with_get_state():
     assert polyfast._mcmc._check_gauss_field(np.random.MT19937(1))
-    assert polyfast._mcmc._gauss_field is True
+    assert polyfast._mcmc._use_gauss_field(np.random.MT19937(1)) is True  # in use here
     rs = np.random.RandomState(4)
     bg = rs._bit_generator
     assert polyfast._core._legacy_gauss_field(rs, bg) == (0, 0.0)
