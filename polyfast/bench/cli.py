@@ -5,7 +5,9 @@ own versions (NumPy, pure Python, and numexpr and numba when they are
 installed) on the notebook's inputs, and prints a Markdown table: median and
 fastest time per call, speed-up over the case's baseline, the JIT compile
 time (the first call, timed apart) and whether the result agrees with the
-baseline's.
+baseline's; then, for each case with a JIT engine, polyfast's first call in
+the process (the sampler's is the process's first sampler call) beside the
+JIT's compile.
 
 The cases, their inputs and their baselines are in `polyfast.bench.cases`.
 
