@@ -723,7 +723,7 @@ static void fuzz_metropolis(void)
         pf_mh_params q = p;
         q.tie = NULL;
         q.poll = NULL;
-        pf_legacy_gauss_state g1 = {&bg, has_gauss, gauss, NULL}, g2 = g1;
+        pf_legacy_gauss_state g1 = {&bg, has_gauss, gauss, NULL, NULL}, g2 = g1;
         bitgen_state = seed0;
         pf_mh_draws legacy = {pf_legacy_gauss, pf_legacy_uniform, &g1};
         pf_metropolis(&st, &q, &legacy, samples, out, NULL);
@@ -821,8 +821,8 @@ static void fuzz_metropolis_mt(void)
     pf_mt_stream_open(&mt, &bg2, 1);
     const int has_gauss = (int)rnd(0, 1);
     const double gauss = has_gauss ? unit() * 6 - 3 : 0.0;
-    pf_legacy_gauss_state g1 = {&bg1, has_gauss, gauss, NULL};
-    pf_legacy_gauss_state g2 = {&bg2, has_gauss, gauss, &mt};
+    pf_legacy_gauss_state g1 = {&bg1, has_gauss, gauss, NULL, NULL};
+    pf_legacy_gauss_state g2 = {&bg2, has_gauss, gauss, &mt, NULL};
     mt_poll_ctx pc1 = {&ref, NULL, draws, 0}, pc2 = {&direct, &mt, draws, 0};
     pf_mh_params p = {.mu_init = unit() * 2 - 1, .proposal_width = 0.1 + unit(),
                       .prior_mu = 0.0, .prior_sd = 1.0 + unit(), .poll = mt_poll,

@@ -8,7 +8,7 @@ import types
 
 import numpy as np
 
-from polyfast._core import _sampler
+from polyfast._core import _legacy_gauss_field, _sampler
 
 __all__ = ["sampler"]
 
@@ -105,61 +105,53 @@ def _check_fast_legacy_state():
     return True
 
 
-# The chain reads an exact MT19937 bit generator's state directly (its
-# layout is NumPy's, private: src/mcmc/mt19937_stream.h) when this check,
-# run once, found it to draw and leave what the bitgen_t function pointers
-# do: the chains and the whole states afterwards equal, from positions at and
-# near the 624-word boundaries, a state set by set_state, with and without a
-# cached Gaussian, and long enough to twist several times.
-_direct_mt = None
-_direct_mt_lock = threading.Lock()  # not _fast_legacy_lock: the check takes that one
+# A RandomState's cached Gaussian is read and written in its own private
+# field (src/mcmc/legacy_gauss.h) once this check, run once on a RandomState
+# of our own, found that field to be what set_state() writes and get_state()
+# reads.  The RandomState shares the caller's bit generator but never draws:
+# its `_bit_generator` is a stand-in while set_state() and get_state() run,
+# so they touch only the cached Gaussian (and it is visible to no other
+# thread, with or without the GIL).  A few microseconds, once.
+_gauss_field = None
+_gauss_field_lock = threading.Lock()
 
 
-def _use_direct_mt():
-    global _direct_mt
-    if _direct_mt is None:
-        with _direct_mt_lock:
-            if _direct_mt is None:
-                _direct_mt = _check_direct_mt()
-    return _direct_mt
+def _use_gauss_field(bit_generator):
+    global _gauss_field
+    if _gauss_field is None:
+        with _gauss_field_lock:
+            if _gauss_field is None:
+                _gauss_field = _check_gauss_field(bit_generator)
+    return _gauss_field
 
 
-def _direct_mt_cases():
-    # (seed, words drawn or position set, cached Gaussian, samples)
-    for pos in (0, 1, 2, 311, 620, 621, 622, 623, 624):
-        for prime in (False, True):
-            yield 20260 + pos, ("pos", pos), prime, 3 if pos % 2 else 700
-    for advance in (0, 1, 3):
-        yield 7, ("draws", advance), advance == 1, 1500
-    yield 11, ("draws", 0), False, 0
-
-
-def _check_direct_mt():
-    data = np.array([0.1, -0.3, 0.7, 0.2])
-    proxy = types.SimpleNamespace if _use_fast_legacy_state() else (lambda: None)
+def _check_gauss_field(bit_generator):
     try:
-        for seed, (how, k), prime, samples in _direct_mt_cases():
-            results = []
-            for direct in (False, True):
-                rs = np.random.RandomState(seed)
-                if how == "pos":
-                    state = list(rs.get_state())
-                    state[2] = k
-                    rs.set_state(tuple(state))
-                else:
-                    rs.random_sample(k)
-                if prime:
-                    rs.standard_normal()
-                chain = _sampler(data, samples, 0.5, 0.5, 0.0, 1.0, rs, True, proxy(), None,
-                                 0.0, direct)
-                results.append((chain, rs.get_state(), rs.random_sample(3)))
-            (chain_a, state_a, next_a), (chain_b, state_b, next_b) = results
-            if not (np.array_equal(chain_a, chain_b) and _legacy_state_equal(state_a, state_b)
-                    and np.array_equal(next_a, next_b)):
+        scratch = np.random.RandomState(bit_generator)
+        stand_in = types.SimpleNamespace()
+        scratch._bit_generator = stand_in
+        for has_gauss, gauss in ((1, 0.8125), (0, 0.0), (1, -2.5e-300), (1, 7.0e300)):
+            scratch.set_state({"bit_generator": "MT19937", "state": {},
+                               "has_gauss": has_gauss, "gauss": gauss})
+            if _legacy_gauss_field(scratch, bit_generator) != (has_gauss, gauss):
+                return False
+            written = (1 - has_gauss, -1.0 - gauss)
+            _legacy_gauss_field(scratch, bit_generator, *written)
+            stand_in.state = {"bit_generator": "MT19937"}
+            state = scratch.get_state(legacy=False)
+            if (state["has_gauss"], state["gauss"]) != written:
                 return False
     except Exception:
         return False
     return True
+
+
+# The chain reads an exact MT19937 bit generator's state directly (its
+# layout is NumPy's, private: src/mcmc/mt19937_stream.h) once the C glue has
+# checked it on this process's first real draws: until then, and for good if
+# it ever differs, the chain draws through NumPy's function pointers
+# (_sampler's direct_mt=2; _core._sampler_checks() says where the check is).
+_DIRECT_MT_CHECKED = 2
 
 
 def _as_finite_float(value, name):
@@ -309,13 +301,15 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
             "sampler() argument 'rng' must be None, a numpy.random.Generator or a "
             f"numpy.random.RandomState, not {type(rng).__name__}")
     proxy = None
-    direct = False
+    direct = field = False
     if legacy:
-        if _fast_legacy_state or (_fast_legacy_state is None and _use_fast_legacy_state()):
+        field = _gauss_field or (_gauss_field is None and _use_gauss_field(rng._bit_generator))
+        if not field and (_fast_legacy_state
+                          or (_fast_legacy_state is None and _use_fast_legacy_state())):
             proxy = types.SimpleNamespace()
-        direct = _direct_mt or (_direct_mt is None and _use_direct_mt())
+        direct = _DIRECT_MT_CHECKED
     # The tie-breaker sees the data as given (the notebook's product runs over
     # it as NumPy iterates it); the chain needs only the flat values.
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
     return _sampler(data if flat else data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
-                    rng, legacy, proxy, tie, _TIE_MARGIN, direct)
+                    rng, legacy, proxy, tie, _TIE_MARGIN, direct, field)

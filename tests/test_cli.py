@@ -55,6 +55,14 @@ def test_quick_run_writes_json_and_a_table(run_python, tmp_path):
     assert any("| baseline |" in line for line in lines)
     assert "NO" not in proc.stdout.split("| same result")[1]
     assert "[1/" in proc.stderr  # the progress line
+    # the sampler's first call in the process beside numba's compile
+    first = [line for line in lines if line.startswith("- first call, sampler: ")]
+    if any(r["family"] == "numba" and r["case"] == "sampler" for r in ran):
+        assert len(first) == 1
+        assert first[0].startswith("- first call, sampler: polyfast.notebook.sampler ")
+        assert "sampler (numba.njit" in first[0] and "with its compile" in first[0]
+    else:
+        assert first == []
 
 
 def test_absent_engines_are_said_and_the_bump_baseline_falls_back(run_python, tmp_path):

@@ -3,6 +3,7 @@
 import math
 import sys
 import threading
+import types
 
 import numpy as np
 import pytest
@@ -615,16 +616,194 @@ def _chain(rs, data, samples, direct, tie=None, margin=0.0, proxy=True, **kw):
                                    direct)
 
 
-def test_direct_mt_is_in_use_here(monkeypatch):
-    assert polyfast._mcmc._check_direct_mt()
-    # both once-per-process checks still to run, the direct one asked first
-    # (its check asks the other: separate locks)
-    monkeypatch.setattr(polyfast._mcmc, "_fast_legacy_state", None)
-    monkeypatch.setattr(polyfast._mcmc, "_direct_mt", None)
-    assert polyfast._mcmc._use_direct_mt()
-    # the legacy-state check ran too; its stand-in swap is off without the GIL
-    gil = getattr(sys, "_is_gil_enabled", lambda: True)()
-    assert polyfast._mcmc._fast_legacy_state is gil
+def _direct_mt_cases():
+    # (seed, words drawn or position set, cached Gaussian, samples)
+    for pos in (0, 1, 2, 311, 620, 621, 622, 623, 624):
+        for prime in (False, True):
+            yield 20260 + pos, ("pos", pos), prime, 3 if pos % 2 else 700
+    for advance in (0, 1, 3):
+        yield 7, ("draws", advance), advance == 1, 1500
+    yield 11, ("draws", 0), False, 0
+
+
+def test_direct_mt_equals_the_function_pointers_in_the_old_eager_check():
+    # What polyfast._mcmc once ran at the first call of every process (~10
+    # ms): the direct stream (trusted, direct_mt=1) against the function
+    # pointers from positions at and near the 624-word boundaries, a state
+    # set by set_state, with and without a cached Gaussian, long enough to
+    # twist several times: the chains and the whole states afterwards equal.
+    data = np.array([0.1, -0.3, 0.7, 0.2])
+    for seed, (how, k), prime, samples in _direct_mt_cases():
+        results = []
+        for direct in (0, 1):
+            rs = np.random.RandomState(seed)
+            if how == "pos":
+                state = list(rs.get_state())
+                state[2] = k
+                rs.set_state(tuple(state))
+            else:
+                rs.random_sample(k)
+            if prime:
+                rs.standard_normal()
+            chain = _chain(rs, data, samples, direct)
+            results.append((chain, rs.get_state(), rs.random_sample(3)))
+        (chain_a, state_a, next_a), (chain_b, state_b, next_b) = results
+        assert_array_equal(chain_a, chain_b)
+        _legacy_states_equal(state_a, state_b)
+        assert_array_equal(next_a, next_b)
+
+
+CHECK_SCRIPT = """
+import numpy as np, polyfast
+from polyfast import _core
+data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+assert _core._sampler_checks() == {{"direct_mt": "checking", "twists_checked": 0}}
+np.random.seed(1)
+chains = [polyfast.sampler(data, samples=4)]  # draws no twist: still checking
+after_short = _core._sampler_checks()
+chains.append(polyfast.sampler(data, samples=1500, mu_init=1.))
+after_long = _core._sampler_checks()
+chains.append(polyfast.sampler(data, samples=1500, mu_init=1.))  # the direct stream
+state = np.random.get_state()
+np.savez({path!r}, *chains, key=state[1], rest=np.array(state[2:], dtype=float),
+         short=after_short["direct_mt"], long=after_long["direct_mt"],
+         final=_core._sampler_checks()["direct_mt"], field=polyfast._mcmc._gauss_field)
+"""
+
+
+def test_the_direct_stream_is_checked_on_the_first_real_draws(tmp_path, run_python):
+    """The first calls of a process draw through the function pointers and
+    check the direct stream beside them; it is trusted once it has been
+    right across two twists of the key.  The chains are the notebook's."""
+    path = str(tmp_path / "check.npz")
+    run_python(CHECK_SCRIPT.format(path=path))
+    data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+    np.random.seed(1)
+    expected = [ref.sampler(data, samples=4), ref.sampler(data, samples=1500, mu_init=1.),
+                ref.sampler(data, samples=1500, mu_init=1.)]
+    state = np.random.get_state()
+    with np.load(path) as f:
+        assert (str(f["short"]), str(f["long"]), str(f["final"])) == (
+            "checking", "trusted", "trusted")
+        assert bool(f["field"])
+        for i, e in enumerate(expected):
+            assert_array_equal(f[f"arr_{i}"], e)
+        assert_array_equal(f["key"], state[1])
+        assert tuple(f["rest"]) == tuple(float(v) for v in state[2:])
+
+
+CHECK_WITH_PYTHON_DRAWS_SCRIPT = """
+import numpy as np
+from polyfast import _core
+data = np.random.default_rng(2).normal(size=5)
+results = []
+for mode in (2, 0):  # checked on these draws (the first of the process), function pointers
+    rs = np.random.RandomState(17)
+    drawn = []
+
+    def tie(mu_current, mu_proposal, u, rs=rs, drawn=drawn):
+        drawn.append(rs.random_sample(1 + len(drawn) % 3).sum())  # odd and even counts
+        return None
+
+    chain = _core._sampler(data, 300, 0.5, 0.5, 0.0, 1.0, rs, True, None, tie, 1e300, mode,
+                           True)
+    results.append((chain, np.array(drawn), rs.get_state()))
+    if mode == 2:
+        verdict = _core._sampler_checks()
+(a, da, sa), (b, db, sb) = results
+assert verdict["direct_mt"] == "trusted" and verdict["twists_checked"] >= 2, verdict
+assert len(da) == 300
+np.testing.assert_array_equal(a, b)
+np.testing.assert_array_equal(da, db)
+np.testing.assert_array_equal(sa[1], sb[1])
+assert sa[2:] == sb[2:]
+"""
+
+
+def test_the_check_follows_python_drawing_mid_chain(run_python):
+    # The check hands the generator over and takes it back around every
+    # Python call-out, at odd and even positions, across twists: no false
+    # alarm, and the chain is the function pointers'.
+    run_python(CHECK_WITH_PYTHON_DRAWS_SCRIPT)
+
+
+BROKEN_STREAM_SCRIPT = """
+import numpy as np, polyfast, types
+from polyfast import _core
+data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+first = {first}
+if first:  # the stream trusted already: a broken one is still caught
+    np.random.seed(5)
+    polyfast.sampler(data, samples=1500)
+    assert _core._sampler_checks()["direct_mt"] == "trusted"
+rs = np.random.RandomState(12)
+rs.standard_normal()
+chain = _core._sampler(data, 1500, 1.0, 0.5, 0.0, 1.0, rs, True, types.SimpleNamespace(),
+                       None, 0.0, {mode})
+verdict = _core._sampler_checks()["direct_mt"]
+np.random.seed(6)
+later = polyfast.sampler(data, samples=1500)  # the function pointers now
+state = rs.get_state()
+np.savez({path!r}, chain, later, key=state[1], rest=np.array(state[2:], dtype=float),
+         verdict=verdict, final=_core._sampler_checks()["direct_mt"])
+"""
+
+
+@pytest.mark.parametrize("fault", ["wrong double after a twist", "wrong position written back"])
+@pytest.mark.parametrize("trusted_before", [False, True])
+def test_a_broken_direct_stream_is_caught_before_a_wrong_chain(tmp_path, run_python, fault,
+                                                               trusted_before):
+    mode = {"wrong double after a twist": 3, "wrong position written back": 4}[fault]
+    path = str(tmp_path / "broken.npz")
+    run_python(BROKEN_STREAM_SCRIPT.format(path=path, mode=mode, first=trusted_before))
+    data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+    rs = np.random.RandomState(12)
+    rs.standard_normal()
+    expected = ref.sampler_rng(rs, data, samples=1500, mu_init=1.0)
+    state = rs.get_state()
+    np.random.seed(6)
+    expected_later = ref.sampler(data, samples=1500)
+    with np.load(path) as f:
+        assert str(f["verdict"]) == "failed" and str(f["final"]) == "failed"
+        assert_array_equal(f["arr_0"], expected)
+        assert_array_equal(f["key"], state[1])
+        assert tuple(f["rest"]) == tuple(float(v) for v in state[2:])
+        assert_array_equal(f["arr_1"], expected_later)
+
+
+def test_the_gauss_field_is_checked_and_agrees_with_get_state():
+    assert polyfast._mcmc._check_gauss_field(np.random.MT19937(1))
+    assert polyfast._mcmc._use_gauss_field(np.random.MT19937(1)) is True  # in use here
+    rs = np.random.RandomState(4)
+    bg = rs._bit_generator
+    assert polyfast._core._legacy_gauss_field(rs, bg) == (0, 0.0)
+    rs.standard_normal()
+    assert polyfast._core._legacy_gauss_field(rs, bg) == (1, rs.get_state()[4])
+    polyfast._core._legacy_gauss_field(rs, bg, True, -0.25)
+    assert rs.get_state()[3:] == (1, -0.25)
+    # not found: another object, or a RandomState whose bit generator was replaced
+    assert polyfast._core._legacy_gauss_field(object(), bg) is None
+    other = np.random.RandomState(5)
+    other._bit_generator = np.random.MT19937(6)
+    assert polyfast._core._legacy_gauss_field(other, other._bit_generator) is None
+
+
+@pytest.mark.parametrize("prime", [False, True])
+def test_gauss_field_proxy_and_plain_round_trip_agree(prime):
+    data = np.random.default_rng(6).normal(size=20)
+    results = []
+    for proxy, field in ((None, False), (True, False), (None, True)):
+        rs = np.random.RandomState(77)
+        if prime:
+            rs.standard_normal()
+        chains = [polyfast._core._sampler(data, s, 0.5, 0.5, 0.0, 1.0, rs, True,
+                                          types.SimpleNamespace() if proxy else None, None,
+                                          0.0, 1, field) for s in (51, 0, 1, 2, 700)]
+        results.append((chains, rs.get_state()))
+    for chains, state in results[1:]:
+        for a, b in zip(chains, results[0][0]):
+            assert_array_equal(a, b)
+        _legacy_states_equal(state, results[0][1])
 
 
 @pytest.mark.parametrize("pos", [0, 1, 2, 300, 619, 620, 621, 622, 623, 624])
@@ -801,3 +980,67 @@ def test_tie_zone_is_asked_for_every_step_inside_it():
     assert len(inside) > 20  # the test has steps inside the zone
     assert inside <= set(asked)
     assert not (outside & set(asked))
+
+
+# ------------------------- Ctrl-C while another thread holds the generator (issue 25)
+
+SHARED_GENERATOR_SIGINT_SCRIPT = """
+import signal, sys, threading
+import numpy as np, polyfast
+from polyfast import _core
+
+signal.signal(signal.SIGINT, signal.default_int_handler)
+data = np.random.default_rng(0).normal(size=20)
+np.random.seed(2)
+polyfast.sampler(data, samples=1500)  # the direct stream checked: trusted from here on
+assert _core._sampler_checks()["direct_mt"] == "trusted"
+main = threading.get_ident()
+repeats = {{}}
+for name in ("RandomState", "global"):
+    rs = np.random.RandomState(3) if name == "RandomState" else np.random.mtrand._rand
+    bg = rs._bit_generator
+    next_double, state = bg.ctypes.next_double, bg.ctypes.state
+    running, interrupted = threading.Event(), threading.Event()
+    drawn = []
+
+    def other():
+        running.wait()
+        # taken while the chain has let go of it (at a poll for signals);
+        # the chain then waits to take it back
+        with bg.lock:
+            drawn.extend(next_double(state) for _ in range(700))
+            for _ in range(400):  # Ctrl-C until the chain has raised
+                signal.pthread_kill(main, signal.SIGINT)
+                if interrupted.wait(0.05):
+                    break
+            drawn.extend(next_double(state) for _ in range(700))
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    try:
+        threading.Timer(0.1, running.set).start()
+        polyfast.sampler(data, samples=2 * 10**8, rng=rs if name == "RandomState" else None)
+    except KeyboardInterrupt:
+        interrupted.set()
+    thread.join()
+    assert interrupted.is_set() and len(drawn) == 1400
+    repeats[name] = len(drawn) - len(set(drawn))
+    # and the generator goes on from where the other thread left it
+    after = rs.random_sample(700)
+    repeats[name] += len(set(drawn) & set(after.tolist()))
+print(repeats)
+assert repeats == {{"RandomState": 0, "global": 0}}, repeats
+"""
+
+
+def test_ctrl_c_never_rewinds_a_generator_another_thread_holds(run_python):
+    """Issue 25's reproducer: another thread takes the generator's lock while
+    the chain has let go of it, draws, and sends Ctrl-C to the chain's thread,
+    which is waiting to take the lock back.  The chain raises
+    KeyboardInterrupt without writing its (stale) position back: no draw
+    repeats.  A RandomState and the global state, at every SIMD level."""
+    from simd_levels import SIMD_LEVELS
+    levels = list(SIMD_LEVELS)
+    available = levels[: levels.index(polyfast.get_cpu_simd_level()) + 1]
+    for level in available:
+        run_python(SHARED_GENERATOR_SIGINT_SCRIPT.format(), env={"POLYFAST_SIMD": level})

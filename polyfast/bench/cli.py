@@ -5,7 +5,9 @@ own versions (NumPy, pure Python, and numexpr and numba when they are
 installed) on the notebook's inputs, and prints a Markdown table: median and
 fastest time per call, speed-up over the case's baseline, the JIT compile
 time (the first call, timed apart) and whether the result agrees with the
-baseline's.
+baseline's; then, for each case with a JIT engine, polyfast's first call in
+the process (the sampler's is the process's first sampler call) beside the
+JIT's compile.
 
 The cases, their inputs and their baselines are in `polyfast.bench.cases`.
 
@@ -143,6 +145,38 @@ def set_threads(n: int) -> list[str]:
             problems.append(f"note: --threads {n}: {name} keeps "
                             f"{module.get_num_threads()} threads: {exc}")
     return problems
+
+
+def first_call_lines(results: Sequence[Result]) -> list[str]:
+    """One line per case with a JIT engine: polyfast's first call beside the JIT's.
+
+    The first call of the case's first polyfast engine (for the sampler, the
+    first sampler call of the process: it includes whatever polyfast does
+    once per process) with its steady median, beside the compile time of each
+    JIT engine (its first call).
+
+    Parameters
+    ----------
+    results : sequence of Result
+
+    Returns
+    -------
+    list of str
+    """
+    lines = []
+    for case in dict.fromkeys(r.case for r in results):
+        ran = [r for r in results if r.case == case and r.timing is not None]
+        jits = [r for r in ran if r.compile is not None]
+        ours = [r for r in ran if r.family == "polyfast" and r.first_call is not None]
+        if not jits or not ours:
+            continue
+        first = ours[0]
+        compiled = "; ".join(f"{r.engine}: {timing.format_seconds(r.compile)}" for r in jits)
+        lines.append(f"- first call, {case}: {first.engine} "
+                     f"{timing.format_seconds(first.first_call)} (steady median "
+                     f"{timing.format_seconds(first.timing.median)}); the JIT's first call, "
+                     f"with its compile: {compiled}")
+    return lines
 
 
 def skipped_messages(results: Sequence[Result]) -> list[str]:
@@ -337,6 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Times per call; ~ marks a time extrapolated from a part of the input; "
           "compile: the first call, with the JIT's compilation (Cython: the cell's build, "
           "cached under ~/.cache/polyfast/cython, or its import from there).")
+    first_calls = first_call_lines(results)
+    if first_calls:
+        print()
+        print("First calls in this process (no warm-up in polyfast, a compile in a JIT):")
+        for line in first_calls:
+            print(line)
+        print()
     for line in notes + skipped_messages(results):
         print(line)
 

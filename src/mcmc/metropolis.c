@@ -104,11 +104,7 @@ static inline double select_less(double x, double y, double a, double b)
 }
 #endif
 
-/* Fills d[j] = w * z_j and u[j] for the next m steps, in the notebook's
- * order of draws. */
-typedef void (*fill_fn)(const pf_mh_draws *draws, intptr_t m, double w, double *d, double *u);
-
-static int chain(const pf_mh_stats *st, const pf_mh_params *p, fill_fn fill,
+static int chain(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
                  const pf_mh_draws *draws, intptr_t samples, double *out, pf_mh_info *info)
 {
     const double n = (double)st->n;
@@ -316,6 +312,21 @@ double pf_legacy_uniform_mt(void *state_)
     return pf_mt_next_double(state->mt, &state->mt->pos);
 }
 
+double pf_legacy_gauss_check(void *state_)
+{
+    pf_legacy_gauss_state *state = state_;
+    double g;
+    LEGACY_GAUSS(g, state->has_gauss, state->gauss,
+                 pf_mt_check_next_double(state->check, &state->check->stream.pos));
+    return g;
+}
+
+double pf_legacy_uniform_check(void *state_)
+{
+    pf_legacy_gauss_state *state = state_;
+    return pf_mt_check_next_double(state->check, &state->check->stream.pos);
+}
+
 static void fill_any(const pf_mh_draws *draws, intptr_t m, double w, double *d, double *u)
 {
     for (intptr_t j = 0; j < m; j++) {
@@ -359,13 +370,42 @@ static void fill_legacy_mt(const pf_mh_draws *draws, intptr_t m, double w, doubl
     state->gauss = gauss;
 }
 
+static void fill_legacy_check(const pf_mh_draws *draws, intptr_t m, double w, double *d,
+                              double *u)
+{
+    pf_legacy_gauss_state *state = draws->state;
+    pf_mt_check *check = state->check;
+    int pos = check->stream.pos;
+    int has_gauss = state->has_gauss;
+    double gauss = state->gauss;
+    for (intptr_t j = 0; j < m; j++) {
+        double z;
+        LEGACY_GAUSS(z, has_gauss, gauss, pf_mt_check_next_double(check, &pos));
+        d[j] = w * z;
+        u[j] = pf_mt_check_next_double(check, &pos);
+    }
+    check->stream.pos = pos;
+    state->has_gauss = has_gauss;
+    state->gauss = gauss;
+}
+
 int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
                   intptr_t samples, double *out, pf_mh_info *info)
 {
-    fill_fn fill = fill_any;
+    pf_mh_fill_fn fill = fill_any;
     if (draws->standard_normal == pf_legacy_gauss_mt && draws->uniform == pf_legacy_uniform_mt)
         fill = fill_legacy_mt;
+    else if (draws->standard_normal == pf_legacy_gauss_check &&
+             draws->uniform == pf_legacy_uniform_check)
+        fill = fill_legacy_check;
     else if (draws->standard_normal == pf_legacy_gauss && draws->uniform == pf_legacy_uniform)
         fill = fill_legacy;
+    return chain(st, p, fill, draws, samples, out, info);
+}
+
+int pf_metropolis_filled(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
+                         const pf_mh_draws *draws, intptr_t samples, double *out,
+                         pf_mh_info *info)
+{
     return chain(st, p, fill, draws, samples, out, info);
 }

@@ -23,7 +23,8 @@
  * Random numbers come through function pointers, so this file needs neither
  * Python nor NumPy; pf_legacy_gauss below reproduces NumPy's legacy
  * RandomState.normal on any bitgen_t, pf_legacy_gauss_mt the same from an
- * MT19937 state read directly (mt19937_stream.h).  The loops of a block that
+ * MT19937 state read directly (mt19937_stream.h), pf_legacy_gauss_check
+ * through bitgen_t while checking that stream.  The loops of a block that
  * do not depend on the chain are compiled at every SIMD level
  * (mcmc_levels.h).
  */
@@ -87,6 +88,16 @@ typedef struct {
 int pf_metropolis(const pf_mh_stats *st, const pf_mh_params *p, const pf_mh_draws *draws,
                   intptr_t samples, double *out, pf_mh_info *info);
 
+/* Fills d[j] = proposal_width * z_j and u[j] for the next m steps, in the
+ * notebook's order of draws (z then u, step by step). */
+typedef void (*pf_mh_fill_fn)(const pf_mh_draws *draws, intptr_t m, double w, double *d,
+                              double *u);
+/* pf_metropolis with the caller's block filler (the glue's, which can call
+ * NumPy's distributions directly). */
+int pf_metropolis_filled(const pf_mh_stats *st, const pf_mh_params *p, pf_mh_fill_fn fill,
+                         const pf_mh_draws *draws, intptr_t samples, double *out,
+                         pf_mh_info *info);
+
 /* NumPy's legacy Gaussian (RandomState.standard_normal, and normal(loc,
  * scale) = loc + scale * gauss): the Marsaglia polar method with the second
  * value of each pair cached, as in NumPy's legacy_gauss. */
@@ -94,7 +105,8 @@ typedef struct {
     bitgen_t *bitgen;
     int has_gauss;
     double gauss;
-    pf_mt_stream *mt; /* for the _mt pair below */
+    pf_mt_stream *mt;   /* for the _mt pair below */
+    pf_mt_check *check; /* for the _check pair below */
 } pf_legacy_gauss_state;
 
 double pf_legacy_gauss(void *state);   /* state: pf_legacy_gauss_state */
@@ -102,5 +114,8 @@ double pf_legacy_uniform(void *state); /* next_double of its bitgen */
 /* The same, the doubles from state->mt (an MT19937 read directly). */
 double pf_legacy_gauss_mt(void *state);
 double pf_legacy_uniform_mt(void *state);
+/* The same, bitgen's doubles while state->check compares the stream's. */
+double pf_legacy_gauss_check(void *state);
+double pf_legacy_uniform_check(void *state);
 
 #endif

@@ -34,12 +34,18 @@ typedef struct {
     int pos;
 } pf_mt19937_layout;
 
+/* Deliberate faults, for the tests of the check below only: a stream that
+ * draws a wrong double after each twist, or writes a wrong position back. */
+enum { PF_MT_FAULT_NONE = 0, PF_MT_FAULT_DOUBLE = 1, PF_MT_FAULT_POSITION = 2 };
+
 typedef struct {
     pf_mt19937_layout *state; /* NULL: forward to bitgen (fallback) */
     bitgen_t *bitgen;
     pf_mt_twist_fn twist; /* at the selected SIMD level */
     pf_mt_pairs_fn pairs;
     int pos; /* the next word; PF_MT_N: twist (or forward) first */
+    int twists; /* keys twisted so far */
+    int fault;  /* PF_MT_FAULT_* */
     /* pair[i / 2]: the double of words i and i + 1 of the current key, for
      * i < PF_MT_N - 1 from the position the key was taken at, of its parity
      * (a position moves by 2 until the key is twisted) */
@@ -49,6 +55,8 @@ typedef struct {
 /* Starts a stream on `bitgen`: direct if `direct` and the position it holds
  * is one NumPy itself could have left, else forwarding. */
 void pf_mt_stream_open(pf_mt_stream *m, bitgen_t *bitgen, int direct);
+/* The same on `state` (direct: a state of the layout above) for `bitgen`. */
+void pf_mt_stream_open_on(pf_mt_stream *m, bitgen_t *bitgen, pf_mt19937_layout *state);
 /* Writes the position back to the generator (before any other code may
  * draw from it). */
 void pf_mt_stream_sync(pf_mt_stream *m, int pos);
@@ -74,6 +82,45 @@ static inline double pf_mt_next_double(pf_mt_stream *m, int *pos)
     const double x = pf_mt_stream_next_double_slow(m);
     *pos = m->pos;
     return x;
+}
+
+/*
+ * The stream checked against NumPy on a generator's real draws, before it is
+ * trusted (sampler_glue.c does this once per process): the chain draws
+ * through bitgen_t's next_double, which advances the generator, and the
+ * stream runs beside it on a private copy of the state read through the
+ * layout above.  Every double must be the same and, wherever the chain
+ * hands the generator over, the copy (with the position the stream writes
+ * back) must equal the generator's state byte for byte.  The chain only
+ * ever gets bitgen_t's doubles, so a stream that is wrong, for a layout
+ * NumPy changed or a bug, is caught without a wrong draw being used.
+ */
+typedef struct {
+    pf_mt_stream stream; /* on `copy` */
+    pf_mt19937_layout copy;
+    pf_mt19937_layout *live; /* the generator's state */
+    bitgen_t *bitgen;
+    int mismatch; /* a difference was seen: the stream runs no further */
+} pf_mt_check;
+
+/* Starts a check on `bitgen` (an MT19937's); `fault`: PF_MT_FAULT_*. */
+void pf_mt_check_open(pf_mt_check *c, bitgen_t *bitgen, int fault);
+/* Where the chain hands the generator over: the stream's position written
+ * back to the copy, and the copy compared with the generator's state. */
+void pf_mt_check_sync(pf_mt_check *c);
+/* After other code may have drawn: the copy taken from the generator again. */
+void pf_mt_check_reload(pf_mt_check *c);
+
+/* bitgen_t's next_double, and the stream's compared with it; *pos is the
+ * caller's copy of the stream's position, as in pf_mt_next_double. */
+static inline double pf_mt_check_next_double(pf_mt_check *c, int *pos)
+{
+    const double truth = c->bitgen->next_double(c->bitgen->state);
+    if (!c->mismatch) {
+        const double mine = pf_mt_next_double(&c->stream, pos);
+        c->mismatch = truth != mine;
+    }
+    return truth;
 }
 
 #endif

@@ -16,11 +16,22 @@
  * the same result as the plain get_state()/set_state() round trip (proxy =
  * None), which it uses otherwise.
  *
- * With `direct_mt` (set by polyfast/_mcmc.py once its own check has passed)
- * and NumPy's MT19937 itself as the bit generator, the chain reads the
- * MT19937 state directly (mt19937_stream.h); lend_gauss and take_back_gauss,
+ * With `gauss_field` the cached Gaussian is read and written in the
+ * RandomState's own field instead (legacy_gauss.h), once polyfast/_mcmc.py
+ * has checked that field; the proxy and the plain round trip remain for a
+ * RandomState where it is not found.
+ *
+ * With NumPy's MT19937 itself as the bit generator, `direct_mt` lets the
+ * chain read the MT19937 state directly (mt19937_stream.h): 1, trusted (the
+ * tests compare it with the function pointers); 2, once this process has
+ * checked the stream against the function pointers on real draws: until
+ * then a call draws through bitgen_t and checks the stream beside it
+ * (pf_mt_check), and any difference turns the direct stream off for the
+ * process, so a wrong stream never makes a wrong chain; 3 and 4 (tests
+ * only), as 2 with a deliberately broken stream (PF_MT_FAULT_*), checked
+ * even if the check has passed before.  lend_gauss and take_back_gauss,
  * which run around every piece of Python code, also hand the position over
- * and take the state back.
+ * and take the state back (or compare and copy it, while checking).
  *
  * Free-threaded CPython: with the GIL off another thread could see the
  * swapped attribute, so polyfast/_mcmc.py passes no proxy there.  Everything
@@ -35,7 +46,10 @@
 
 #include <string.h>
 
+#include "mcmc/legacy_gauss.h"
 #include "mcmc/metropolis.h"
+
+#include <stdatomic.h>
 
 /* Holding an exception aside while cleanup code calls into Python. */
 #if PY_VERSION_HEX >= 0x030C0000
@@ -55,6 +69,30 @@ static int has_saved(const saved_error *e) { return e->type != NULL; }
 static void restore_error(saved_error e) { PyErr_Restore(e.type, e.value, e.tb); }
 #endif
 
+/* The attribute `name` of `obj`, and the method `name` of `obj` called
+ * without arguments.  Through the interned name, so that the lookup hits
+ * the type's attribute cache (a string made for the call never does, and
+ * the lookups then cost about as much as a short chain). */
+static PyObject *get_attr(PyObject *obj, const char *name)
+{
+    PyObject *key = PyUnicode_InternFromString(name);
+    if (key == NULL)
+        return NULL;
+    PyObject *r = PyObject_GetAttr(obj, key);
+    Py_DECREF(key);
+    return r;
+}
+
+static PyObject *call_method(PyObject *obj, const char *name)
+{
+    PyObject *key = PyUnicode_InternFromString(name);
+    if (key == NULL)
+        return NULL;
+    PyObject *r = PyObject_CallMethodNoArgs(obj, key);
+    Py_DECREF(key);
+    return r;
+}
+
 /* After a failed cleanup step: keep the earlier error if there is one. */
 static void keep_first_error(saved_error *first)
 {
@@ -70,6 +108,29 @@ static void keep_first_error(saved_error *first)
 /* Check for KeyboardInterrupt this often (steps). */
 #define POLL_EVERY ((intptr_t)1 << 16)
 
+/* The direct MT19937 stream is trusted once the check has seen this many
+ * twists of the key (each one 312 doubles, the whole key's words) with
+ * every double and every handed-over state the function pointers'. */
+#define MT_TWISTS_TO_TRUST 2
+
+/* This process's check of the direct stream: 0 under way, 1 passed, -1
+ * failed (for good); and the twists it has seen pass. */
+static atomic_int direct_mt_verdict;
+static atomic_int direct_mt_twists;
+
+static void report_check(const pf_mt_check *check)
+{
+    if (check->mismatch) {
+        atomic_store(&direct_mt_verdict, -1);
+        return;
+    }
+    const int seen = atomic_fetch_add(&direct_mt_twists, check->stream.twists) +
+                     check->stream.twists;
+    int under_way = 0;
+    if (seen >= MT_TWISTS_TO_TRUST)
+        atomic_compare_exchange_strong(&direct_mt_verdict, &under_way, 1);
+}
+
 typedef struct {
     PyObject *tie;
     PyThreadState *save; /* the released thread state while the chain runs */
@@ -79,14 +140,13 @@ typedef struct {
     int object_has_gauss;
     double object_gauss;
     PyObject *rng, *bitgen_obj, *proxy;
+    pf_aug_bitgen_layout *field; /* the RandomState's cached Gaussian, or NULL */
     PyObject *lock; /* the bit generator's */
     int *locked;    /* whether this call holds it */
 } glue_ctx;
 
-static int read_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
-                             int *has_gauss, double *gauss);
-static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
-                              int has_gauss, double gauss);
+static int read_cached_gauss(const glue_ctx *ctx, int *has_gauss, double *gauss);
+static int write_cached_gauss(const glue_ctx *ctx, int has_gauss, double gauss);
 
 /*
  * Python code run in the middle of the chain (the tie-breaker, a signal
@@ -101,12 +161,13 @@ static int lend_gauss(glue_ctx *ctx)
 {
     if (ctx->gauss != NULL && ctx->gauss->mt != NULL)
         pf_mt_stream_sync(ctx->gauss->mt, ctx->gauss->mt->pos);
+    if (ctx->gauss != NULL && ctx->gauss->check != NULL)
+        pf_mt_check_sync(ctx->gauss->check);
     if (ctx->gauss == NULL || (ctx->gauss->has_gauss == ctx->object_has_gauss &&
                                memcmp(&ctx->gauss->gauss, &ctx->object_gauss,
                                       sizeof ctx->object_gauss) == 0))
         return 0;
-    if (write_cached_gauss(ctx->rng, ctx->bitgen_obj, ctx->proxy, ctx->gauss->has_gauss,
-                           ctx->gauss->gauss) < 0)
+    if (write_cached_gauss(ctx, ctx->gauss->has_gauss, ctx->gauss->gauss) < 0)
         return -1;
     ctx->object_has_gauss = ctx->gauss->has_gauss;
     ctx->object_gauss = ctx->gauss->gauss;
@@ -119,8 +180,9 @@ static int take_back_gauss(glue_ctx *ctx)
         return 0;
     if (ctx->gauss->mt != NULL)
         pf_mt_stream_reload(ctx->gauss->mt);
-    if (read_cached_gauss(ctx->rng, ctx->bitgen_obj, ctx->proxy, &ctx->object_has_gauss,
-                          &ctx->object_gauss) < 0)
+    if (ctx->gauss->check != NULL)
+        pf_mt_check_reload(ctx->gauss->check);
+    if (read_cached_gauss(ctx, &ctx->object_has_gauss, &ctx->object_gauss) < 0)
         return -1;
     ctx->gauss->has_gauss = ctx->object_has_gauss;
     ctx->gauss->gauss = ctx->object_gauss;
@@ -150,7 +212,7 @@ static int take_back_gauss_keeping_error(glue_ctx *ctx)
  */
 static int release_lock(glue_ctx *ctx)
 {
-    PyObject *r = PyObject_CallMethod(ctx->lock, "release", NULL);
+    PyObject *r = call_method(ctx->lock, "release");
     if (r == NULL)
         return -1;
     Py_DECREF(r);
@@ -162,7 +224,7 @@ static int release_lock(glue_ctx *ctx)
 static int reacquire_lock(glue_ctx *ctx)
 {
     saved_error err = save_error();
-    PyObject *r = PyObject_CallMethod(ctx->lock, "acquire", NULL);
+    PyObject *r = call_method(ctx->lock, "acquire");
     if (r == NULL)
         keep_first_error(&err);
     else
@@ -242,6 +304,17 @@ static double generator_uniform(void *bitgen)
     return random_standard_uniform((bitgen_t *)bitgen);
 }
 
+/* A block of Generator draws: NumPy's own functions called directly, not
+ * through the two pointers above (one indirect call per draw fewer). */
+static void generator_fill(const pf_mh_draws *draws, intptr_t m, double w, double *d, double *u)
+{
+    bitgen_t *bitgen = draws->state;
+    for (intptr_t j = 0; j < m; j++) {
+        d[j] = w * random_standard_normal(bitgen); /* NumPy's scale * z */
+        u[j] = bitgen->next_double(bitgen->state); /* random_standard_uniform */
+    }
+}
+
 /* rs.get_state(legacy=False) with rs._bit_generator temporarily `proxy`
  * (NULL: no swap).  Returns a new reference. */
 static PyObject *call_with_proxy(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
@@ -265,9 +338,14 @@ static PyObject *call_with_proxy(PyObject *rs, PyObject *bitgen_obj, PyObject *p
     return result;
 }
 
-static int read_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
-                             int *has_gauss, double *gauss)
+static int read_cached_gauss(const glue_ctx *ctx, int *has_gauss, double *gauss)
 {
+    if (ctx->field != NULL) {
+        *has_gauss = ctx->field->has_gauss != 0;
+        *gauss = ctx->field->gauss;
+        return 0;
+    }
+    PyObject *rs = ctx->rng, *bitgen_obj = ctx->bitgen_obj, *proxy = ctx->proxy;
     if (proxy != NULL) {
         PyObject *fake = Py_BuildValue("{s:s}", "bit_generator", "MT19937");
         if (fake == NULL)
@@ -305,9 +383,14 @@ done:
     return rc;
 }
 
-static int write_cached_gauss(PyObject *rs, PyObject *bitgen_obj, PyObject *proxy,
-                              int has_gauss, double gauss)
+static int write_cached_gauss(const glue_ctx *ctx, int has_gauss, double gauss)
 {
+    if (ctx->field != NULL) {
+        ctx->field->has_gauss = has_gauss;
+        ctx->field->gauss = gauss;
+        return 0;
+    }
+    PyObject *rs = ctx->rng, *bitgen_obj = ctx->bitgen_obj, *proxy = ctx->proxy;
     PyObject *st;
     if (proxy != NULL) {
         /* set_state only hands `state` to the proxy */
@@ -346,11 +429,15 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     Py_ssize_t samples;
     double mu_init, width, prior_mu, prior_sd, tie_margin;
     PyObject *rng, *proxy, *tie;
-    int legacy, direct_mt = 0;
-    if (!PyArg_ParseTuple(args, "O!nddddOpOOd|p:_sampler", &PyArray_Type, &data, &samples,
+    int legacy, direct_mt = 0, gauss_field = 0;
+    if (!PyArg_ParseTuple(args, "O!nddddOpOOd|ip:_sampler", &PyArray_Type, &data, &samples,
                           &mu_init, &width, &prior_mu, &prior_sd, &rng, &legacy, &proxy,
-                          &tie, &tie_margin, &direct_mt))
+                          &tie, &tie_margin, &direct_mt, &gauss_field))
         return NULL;
+    if (direct_mt < 0 || direct_mt > 2 + PF_MT_FAULT_POSITION) {
+        PyErr_SetString(PyExc_ValueError, "_sampler: direct_mt must be 0 to 4");
+        return NULL;
+    }
     if (PyArray_NDIM(data) != 1 || PyArray_TYPE(data) != NPY_DOUBLE ||
         !PyArray_ISALIGNED(data) || !PyArray_ISNOTSWAPPED(data)) {
         PyErr_SetString(PyExc_TypeError, "_sampler: data must be a 1-D aligned float64 array");
@@ -400,28 +487,29 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     PyObject *bitgen_obj = NULL, *capsule = NULL, *lock = NULL, *r = NULL;
     bitgen_t *bitgen = NULL;
     int locked = 0, gauss_read = 0, failed = 1;
-    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0, NULL};
+    pf_legacy_gauss_state gauss_state = {NULL, 0, 0.0, NULL, NULL};
     pf_mt_stream mt;
+    pf_mt_check check;
     int has_gauss0 = 0;
     double gauss0 = 0.0;
     pf_mh_draws draws;
     glue_ctx ctx = {.tie = tie, .rng = rng, .proxy = proxy};
     pf_mh_params params;
 
-    bitgen_obj = PyObject_GetAttrString(rng, legacy ? "_bit_generator" : "bit_generator");
+    bitgen_obj = get_attr(rng, legacy ? "_bit_generator" : "bit_generator");
     if (bitgen_obj == NULL)
         goto cleanup;
     ctx.bitgen_obj = bitgen_obj;
-    capsule = PyObject_GetAttrString(bitgen_obj, "capsule");
+    capsule = get_attr(bitgen_obj, "capsule");
     if (capsule == NULL)
         goto cleanup;
     bitgen = PyCapsule_GetPointer(capsule, "BitGenerator");
     if (bitgen == NULL)
         goto cleanup;
-    lock = PyObject_GetAttrString(bitgen_obj, "lock");
+    lock = get_attr(bitgen_obj, "lock");
     if (lock == NULL)
         goto cleanup;
-    r = PyObject_CallMethod(lock, "acquire", NULL);
+    r = call_method(lock, "acquire");
     if (r == NULL)
         goto cleanup;
     Py_DECREF(r);
@@ -430,16 +518,27 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     ctx.locked = &locked;
 
     if (legacy) {
-        if (read_cached_gauss(rng, bitgen_obj, proxy, &has_gauss0, &gauss0) < 0)
+        if (gauss_field)
+            ctx.field = pf_find_legacy_gauss(rng, bitgen);
+        if (read_cached_gauss(&ctx, &has_gauss0, &gauss0) < 0)
             goto cleanup;
         gauss_read = 1;
-        gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0, NULL};
+        gauss_state = (pf_legacy_gauss_state){bitgen, has_gauss0, gauss0, NULL, NULL};
         draws = (pf_mh_draws){pf_legacy_gauss, pf_legacy_uniform, &gauss_state};
         /* the exact type: a subclass could keep its state elsewhere */
         if (direct_mt && strcmp(Py_TYPE(bitgen_obj)->tp_name, MT19937_TYPE_NAME) == 0) {
-            pf_mt_stream_open(&mt, bitgen, 1);
-            gauss_state.mt = &mt;
-            draws = (pf_mh_draws){pf_legacy_gauss_mt, pf_legacy_uniform_mt, &gauss_state};
+            const int fault = direct_mt >= 2 ? direct_mt - 2 : PF_MT_FAULT_NONE;
+            const int verdict = atomic_load(&direct_mt_verdict);
+            if (direct_mt == 1 || (fault == PF_MT_FAULT_NONE && verdict == 1)) {
+                pf_mt_stream_open(&mt, bitgen, 1);
+                gauss_state.mt = &mt;
+                draws = (pf_mh_draws){pf_legacy_gauss_mt, pf_legacy_uniform_mt, &gauss_state};
+            } else if (fault != PF_MT_FAULT_NONE || verdict == 0) {
+                pf_mt_check_open(&check, bitgen, fault);
+                gauss_state.check = &check;
+                draws = (pf_mh_draws){pf_legacy_gauss_check, pf_legacy_uniform_check,
+                                      &gauss_state};
+            }
         }
         ctx.gauss = &gauss_state;
         ctx.object_has_gauss = has_gauss0;
@@ -462,7 +561,10 @@ PyObject *pf_sampler(PyObject *self, PyObject *args)
     };
     double *out = (double *)PyArray_DATA(chain);
     ctx.save = PyEval_SaveThread();
-    const int chain_rc = pf_metropolis(&stats, &params, &draws, (intptr_t)samples, out, NULL);
+    const int chain_rc =
+        legacy ? pf_metropolis(&stats, &params, &draws, (intptr_t)samples, out, NULL)
+               : pf_metropolis_filled(&stats, &params, generator_fill, &draws, (intptr_t)samples,
+                                      out, NULL);
     PyEval_RestoreThread(ctx.save);
     failed = chain_rc != 0;
 
@@ -470,14 +572,20 @@ cleanup:
     /* Runs with or without an exception set; keeps the first one. */
     {
         saved_error err = save_error();
-        /* the RandomState object gets the chain's cached Gaussian if it
-         * holds another one */
-        if (gauss_read && lend_gauss(&ctx) < 0) {
+        /* The RandomState object gets the chain's cached Gaussian if it
+         * holds another one, and the generator the stream's position, only
+         * if this call holds the lock: without it (a KeyboardInterrupt
+         * raised while it waited to take the lock back) the state was lent
+         * when the lock was let go, and another thread may be drawing. */
+        if (gauss_read && locked && lend_gauss(&ctx) < 0) {
             failed = 1;
             keep_first_error(&err);
         }
+        /* the check's last comparison is the one lend_gauss made */
+        if (gauss_state.check != NULL && (locked || check.mismatch))
+            report_check(&check);
         if (locked) {
-            PyObject *rr = PyObject_CallMethod(lock, "release", NULL);
+            PyObject *rr = call_method(lock, "release");
             if (rr == NULL) {
                 failed = 1;
                 keep_first_error(&err);
@@ -495,4 +603,15 @@ cleanup:
         return NULL;
     }
     return (PyObject *)chain;
+}
+
+/* polyfast._core._sampler_checks() */
+PyObject *pf_sampler_checks(PyObject *self, PyObject *args)
+{
+    (void)self;
+    (void)args;
+    const int verdict = atomic_load(&direct_mt_verdict);
+    return Py_BuildValue("{s:s,s:i}", "direct_mt",
+                         verdict > 0 ? "trusted" : verdict < 0 ? "failed" : "checking",
+                         "twists_checked", atomic_load(&direct_mt_twists));
 }
