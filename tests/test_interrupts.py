@@ -253,6 +253,106 @@ def test_fork_does_not_wait_for_another_threads_call(run_python):
     assert out["parent_right"], "the parent's running call gave a wrong result"
 
 
+# A signal handler that forks while its own thread runs a call on the pool
+# (the calling thread's poll runs Python's handlers): the child has the call
+# under way and none of the workers computing part of it.  The child's call
+# must end, either with the right result (no block was lost: the caller
+# finished alone) or with the RuntimeError that says it was abandoned, and the
+# same call again in the child must be right; the parent's call goes on and
+# is right.  Each long call is sized here to take ~0.6 s on 2 threads, so the
+# signal (0.2 s in) arrives while workers are inside their blocks.
+_FORK_IN_HANDLER = """
+import json, os, signal, sys, threading, time, warnings
+import numpy as np
+import polyfast, polyfast.notebook
+warnings.simplefilter("ignore", DeprecationWarning)  # a fork with threads (>= 3.12)
+polyfast.set_num_threads(2)
+case = sys.argv[1]
+
+def timed(call):
+    t0 = time.perf_counter()
+    result = call()
+    return time.perf_counter() - t0, result
+
+def scaled(size, seconds):  # size * 0.6 s / seconds, for a call linear in size
+    return int(size * 0.6 / max(seconds, 1e-3)) + 1
+
+if case == "mandelbrot":
+    c = np.full(4096, 0.25 + 0j)  # the cusp: never escapes, no trap shortens it
+    maxiter = scaled(20_000, timed(lambda: polyfast.mandelbrot(c, 20_000))[0])
+    call = lambda: polyfast.mandelbrot(c, maxiter)
+    expected = np.full(c.shape, maxiter)
+elif case == "mandelbrot_grid":
+    x, y = np.full(64, 0.25), np.zeros(64)  # a 64 x 64 grid of cusps
+    maxiter = scaled(20_000, timed(lambda: polyfast.mandelbrot_grid(x, y, 20_000))[0])
+    call = lambda: polyfast.mandelbrot_grid(x, y, maxiter)
+    expected = np.full((64, 64), maxiter)
+elif case == "make_fractal":
+    maxiter = 10**5  # the time grows slower than maxiter: the slow points are few
+    while True:
+        seconds, expected = timed(lambda: polyfast.notebook.make_fractal((1025, 1025), maxiter))
+        if seconds > 0.4 or maxiter >= 10**8:
+            break
+        maxiter *= 4
+    call = lambda: polyfast.notebook.make_fractal((1025, 1025), maxiter)
+else:  # the ragged bump scan: many copies of one row with three bumps
+    row = np.zeros(100_000)
+    row[[10, 11, 500, 501, 502, 90_000]] = 1.0
+    locations = polyfast.pv_locations(row, 0.5, 0.0, 1)
+    rows = scaled(200, timed(lambda: polyfast.pv_locations_ragged(
+        np.broadcast_to(row, (200, row.size)), 0.5, 0.0, 1))[0])
+    targets = np.broadcast_to(row, (rows, row.size))
+    call = lambda: polyfast.pv_locations_ragged(targets, 0.5, 0.0, 1)
+    expected = (np.tile(locations, rows), np.arange(rows + 1) * locations.size)
+
+def right(result):
+    if isinstance(expected, tuple):
+        return all(np.array_equal(a, b) for a, b in zip(result, expected))
+    return np.array_equal(result, expected)
+
+forks = []
+def handler(signum, frame):
+    forks.append((os.fork(), time.perf_counter()))
+signal.signal(signal.SIGUSR1, handler)
+threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+t0 = time.perf_counter()
+try:
+    outcome = "right" if right(call()) else "wrong"
+except RuntimeError as exc:
+    outcome = "abandoned" if "abandoned" in str(exc) and "fork" in str(exc) else repr(exc)
+ended = time.perf_counter()
+if forks and forks[0][0] == 0:  # the child: its call again, then exit
+    again = right(call())
+    os._exit({"right": 0, "abandoned": 1}.get(outcome, 3) if again else 4)
+pid, forked_at = forks[0]
+deadline = time.monotonic() + 60
+while True:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if time.monotonic() > deadline:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        status = -1
+        break
+    time.sleep(0.01)
+child = {0: "right", 1 << 8: "abandoned", 3 << 8: "wrong or other error",
+         4 << 8: "its call again was wrong", -1: "hung"}.get(status, f"status {status}")
+print(json.dumps({"parent": outcome, "child": child,
+                  "fork_during_call": forked_at < ended, "call_seconds": ended - t0}))
+"""
+
+
+@pytest.mark.parametrize("case", ["mandelbrot", "mandelbrot_grid", "make_fractal",
+                                  "pv_locations_ragged"])
+def test_fork_in_a_signal_handler_during_a_parallel_call(case, run_python):
+    proc = run_python(f"import sys; sys.argv[1:] = [{case!r}]\n" + _FORK_IN_HANDLER)
+    out = json.loads(proc.stdout)
+    assert out["fork_during_call"], f"the call ended before the signal: no test ({out})"
+    assert out["parent"] == "right", out
+    assert out["child"] in ("right", "abandoned"), out
+
+
 _FORK_IDLE = """
 import json, os, warnings
 import numpy as np
