@@ -432,3 +432,46 @@ def test_many_workers_fit_under_an_address_space_limit(run_python):
     workers, allocated = proc.stdout.split()
     assert int(workers) >= 63, f"only {workers} threads started"
     assert allocated == "True"
+
+
+@pytest.mark.skipif(SANITIZED, reason="ASan reserves terabytes of address space")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and RLIMIT_AS")
+def test_workers_get_no_malloc_arena(run_python):
+    """A worker thread that calls malloc gets a glibc arena of its own (64 MiB
+    of address space): the ragged bump scan on 64 threads grew VmSize by
+    ~340 MiB that way, and a 256 MiB array no longer fitted under a limit
+    400 MiB above the process.  No path allocates on a worker now: the growth
+    is the 63 workers' stacks (16 MiB), the results are those of one thread."""
+    proc = run_python("""
+        import os, resource
+        import numpy as np
+        import polyfast
+
+        def vm_mib():
+            with open("/proc/self/status") as f:
+                return next(int(l.split()[1]) >> 10 for l in f if l.startswith("VmSize"))
+
+        rng = np.random.default_rng(4)
+        t = (rng.random((4000, 1000)) < 0.02).astype(np.float32) * 2
+        polyfast.set_num_threads(1)
+        expected = polyfast.pv_locations_ragged(t, 0.5, 0.0, 1)
+        dense = np.tile((np.arange(1000) % 2).astype(np.float32), (300, 1))
+        expected_dense = polyfast.pv_locations_ragged(dense, 0.5, 0.0, 1)  # past the arena
+        base = vm_mib()
+        limit = (base + 400) << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        polyfast.set_num_threads(64)
+        for _ in range(5):
+            got = polyfast.pv_locations_ragged(t, 0.5, 0.0, 1)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected))
+            got = polyfast.pv_locations_ragged(dense, 0.5, 0.0, 1)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected_dense))
+        grown = vm_mib() - base
+        workers = len(os.listdir("/proc/self/task")) - 1
+        big = np.ones((256 << 20) // 8)
+        print(workers, grown, big.sum() == big.size)
+        """)
+    workers, grown, allocated = proc.stdout.split()
+    assert int(workers) >= 63, f"only {workers} threads started"
+    assert int(grown) < 64, f"VmSize grew by {grown} MiB on 64 threads"
+    assert allocated == "True"

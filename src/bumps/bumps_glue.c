@@ -17,7 +17,8 @@
  * the rows' counts straight into the offsets array and their positions into
  * a second array.  After the pass the counts become offsets by a prefix sum,
  * the values array is allocated at its exact size, the rows that did not fit
- * the arena (if any) are scanned again straight into it in a second parallel
+ * the arena (all of them, if the result does not fit beside the arena) are
+ * scanned again straight into it in a second parallel
  * pass, and the arena's rows are copied in.  The input is read once when the
  * locations fit the arena, and nothing of the size of a padded
  * (rows, (n + 1) // 2) result ever exists: peak extra memory is the offsets,
@@ -359,6 +360,16 @@ PyObject *pf_find_bumps_ragged(PyObject *self, PyObject *args)
             off[r + 1] += off[r];
         npy_intp total = (npy_intp)off[rows];
         values = (PyArrayObject *)PyArray_EMPTY(1, &total, type, 0);
+        if (values == NULL && ctx.arena != NULL && PyErr_ExceptionMatches(PyExc_MemoryError)) {
+            /* Short of address space: give up the arena, scan every row again. */
+            PyErr_Clear();
+            free(ctx.arena);
+            ctx.arena = NULL;
+            for (npy_intp r = 0; r < rows; r++)
+                where[r] = -1;
+            atomic_store(&ctx.overflowed, 1);
+            values = (PyArrayObject *)PyArray_EMPTY(1, &total, type, 0);
+        }
     }
     if (values != NULL && atomic_load_explicit(&ctx.overflowed, memory_order_relaxed)) {
         ctx.values = PyArray_BYTES(values);
