@@ -88,8 +88,10 @@ typedef struct {
  * row, and a block of long rows checks between rows. */
 #define PF_BUMPS_CHECK_ITEMS ((intptr_t)1 << 16)
 
-/* The arena a block claims at a time (in locations): claims are few, and
- * what a block leaves unused of its last claim stays small. */
+/* A block's first claim on the arena, in locations; each further claim is
+ * twice the last (and at least the row that did not fit), so a block of
+ * dense rows scans few rows twice, and what it leaves unused of its last
+ * claim stays below what it stored. */
 #define PF_BUMPS_CLAIM ((intptr_t)1024)
 
 /* The arena: a quarter of the input's items (denser output than that is
@@ -137,6 +139,7 @@ static void scan_rows(void *ctx_, intptr_t begin, intptr_t end)
 {
     ragged_ctx *ctx = ctx_;
     intptr_t at = 0, room = 0; /* the block's claim: arena items [at, at + room) */
+    intptr_t claim = PF_BUMPS_CLAIM / 2;
     intptr_t unchecked = 0;
     for (intptr_t r = begin; r < end; r++) {
         unchecked += ctx->cols + 1;
@@ -149,8 +152,11 @@ static void scan_rows(void *ctx_, intptr_t begin, intptr_t end)
         if (found > room) {
             /* The claim is full: claim more, then scan the row again. */
             intptr_t got;
-            const intptr_t first = claim_arena(
-                ctx, found > PF_BUMPS_CLAIM ? found : PF_BUMPS_CLAIM, found, &got);
+            if (claim < ctx->arena_items)
+                claim *= 2;
+            if (claim < found)
+                claim = found;
+            const intptr_t first = claim_arena(ctx, claim, found, &got);
             if (first < 0) {
                 ctx->where[r] = -1;
                 ctx->counts[r] = found;
