@@ -475,3 +475,143 @@ def test_workers_get_no_malloc_arena(run_python):
     assert int(workers) >= 63, f"only {workers} threads started"
     assert int(grown) < 64, f"VmSize grew by {grown} MiB on 64 threads"
     assert allocated == "True"
+
+
+# The attack round of issue 25, CI-sized: Python threads hammer every kind of
+# parallel call (elementwise ufunc, gufunc, grid, ragged scan) while another
+# flips the thread count between 1 and 64; meanwhile the main thread takes
+# Ctrl-C during long calls (the default handler, and one that re-enters
+# polyfast before raising), forks while the others compute (each child
+# computes and exits), and forks from a signal handler inside its own
+# parallel call.  Every result is checked against one computed beforehand on
+# one thread.
+_ATTACK = """
+import os, signal, sys, threading, time, warnings
+import numpy as np
+import polyfast
+warnings.simplefilter("ignore", DeprecationWarning)  # forks with threads (>= 3.12)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+rng = np.random.default_rng(25)
+x = rng.normal(size=400_000)
+c = rng.uniform(-2, 1, 3000) + 1j * rng.uniform(-1, 1, 3000)
+events = (rng.random((600, 2000)) < 0.05).astype(np.float32) * 2
+xs, ys = np.linspace(-2, 1, 120), np.linspace(-1, 1, 80)
+calls = {
+    "poly8": lambda: polyfast.poly8(x),
+    "mandelbrot": lambda: polyfast.mandelbrot(c, 500),
+    "grid": lambda: polyfast.mandelbrot_grid(xs, ys, 300),
+    "ragged": lambda: polyfast.pv_locations_ragged(events, 0.5, 1.0, 2),
+    "find_bumps": lambda: polyfast.find_bumps(events, 0.5, 1.0, 2),
+}
+def flat(result):
+    return b"".join(np.asarray(r).tobytes() for r in (result if isinstance(result, tuple) else (result,)))
+polyfast.set_num_threads(1)
+expected = {name: flat(call()) for name, call in calls.items()}
+
+stop = threading.Event()
+errors, counts = [], [0]
+def hammer(i):
+    names = sorted(calls)
+    k = i
+    while not stop.is_set():
+        name = names[k % len(names)]
+        k += 1
+        try:
+            if flat(calls[name]()) != expected[name]:
+                errors.append(f"thread {i}: {name} differs")
+        except BaseException as exc:
+            errors.append(f"thread {i}: {name} raised {exc!r}")
+        counts[0] += 1
+def flipper():
+    k = 0
+    while not stop.is_set():
+        polyfast.set_num_threads((2, 64, 1, 3, 16)[k % 5])
+        k += 1
+        time.sleep(0.002)
+threads = [threading.Thread(target=hammer, args=(i,)) for i in range(6)]
+threads.append(threading.Thread(target=flipper))
+for t in threads:
+    t.start()
+
+cusp = np.full(2048, 0.25 + 0j)  # never escapes, never trapped: a call of minutes
+def sigint_trial(handler):
+    signal.signal(signal.SIGINT, handler)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    try:
+        polyfast.mandelbrot(cusp, 10**10)
+    except KeyboardInterrupt:
+        return time.monotonic() - t0
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    raise AssertionError("the long call was not interrupted")
+def reentrant(signum, frame):
+    assert flat(calls["poly8"]()) == expected["poly8"]
+    raise KeyboardInterrupt
+for handler in (signal.default_int_handler, reentrant, signal.default_int_handler):
+    seconds = sigint_trial(handler)
+    assert seconds < 0.3 + 5, f"KeyboardInterrupt {seconds:.2f} s after the call began"
+
+def wait_child(pid, what):
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert status in (0, 1 << 8), f"{what}: the child's status {status}"
+            return status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"{what}: the child hung")
+        time.sleep(0.005)
+def child_checks():
+    polyfast.set_num_threads(2)
+    return all(flat(call()) == expected[name] for name, call in calls.items())
+for trial in range(3):  # plain forks while the other threads compute
+    time.sleep(0.05)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if child_checks() else 3)
+    wait_child(pid, f"fork {trial}")
+
+forks = []
+def fork_in_handler(signum, frame):
+    pid = os.fork()
+    forks.append(pid)
+    if pid == 0:  # the child: the call under way must end (here: abandoned)
+        signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+signal.signal(signal.SIGUSR1, fork_in_handler)
+for trial in range(2):  # forks from a handler in the main thread's own call
+    forks.clear()
+    polyfast.set_num_threads(2)
+    timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGUSR1))
+    timer.start()
+    try:
+        polyfast.mandelbrot(cusp, 4 * 10**5)
+        outcome = 0
+    except RuntimeError as exc:
+        outcome = 1 if "abandoned" in str(exc) else 3
+    if forks == [0]:
+        os._exit(outcome if child_checks() else 4)
+    timer.join()
+    assert outcome == 0, "the parent's call was abandoned"
+    if forks:
+        wait_child(forks[0], f"fork in a handler {trial}")
+
+stop.set()
+for t in threads:
+    t.join(60)
+assert not any(t.is_alive() for t in threads), "a hammer thread hung"
+assert not errors, errors[:5]
+print("ok", counts[0])
+"""
+
+
+def test_attack_round(run_python):
+    """Issue 25's attack round, a few seconds of it (see _ATTACK)."""
+    proc = run_python(_ATTACK)
+    word, calls = proc.stdout.split()
+    assert word == "ok" and int(calls) > 30, proc.stdout
