@@ -326,6 +326,9 @@ static PF_THREAD_LOCAL int fork_holds_pool;
  * never finish), the call is abandoned as an interrupted call is: its stop
  * flag says PF_STOP_FORKED (runtime/interrupt.h) and no further block is
  * started.  Otherwise no block is lost, and the caller finishes the job alone.
+ * A caller without a watch runs nothing of its own during the job (no poll):
+ * only a C signal handler could fork there, which is not supported (the
+ * child's call would end without the lost blocks).
  */
 static void after_fork_child_of_caller(void)
 {
