@@ -274,17 +274,26 @@ def timed(call):
     result = call()
     return time.perf_counter() - t0, result
 
-def scaled(size, seconds):  # size * 0.6 s / seconds, for a call linear in size
-    return int(size * 0.6 / max(seconds, 1e-3)) + 1
+# The size whose call takes ~0.6 s, for a call whose time is linear in size:
+# measured after a warm-up (threads started, pages touched) on a size grown
+# until the call takes 0.15 s at least (a sanitized build or a loaded machine
+# is many times slower than this one).
+def scaled(make, size):
+    make(size)()
+    while True:
+        seconds = timed(make(size))[0]
+        if seconds >= 0.15:
+            return int(size * 0.6 / seconds) + 1
+        size *= 4
 
 if case == "mandelbrot":
     c = np.full(4096, 0.25 + 0j)  # the cusp: never escapes, no trap shortens it
-    maxiter = scaled(20_000, timed(lambda: polyfast.mandelbrot(c, 20_000))[0])
+    maxiter = scaled(lambda m: lambda: polyfast.mandelbrot(c, m), 20_000)
     call = lambda: polyfast.mandelbrot(c, maxiter)
     expected = np.full(c.shape, maxiter)
 elif case == "mandelbrot_grid":
     x, y = np.full(64, 0.25), np.zeros(64)  # a 64 x 64 grid of cusps
-    maxiter = scaled(20_000, timed(lambda: polyfast.mandelbrot_grid(x, y, 20_000))[0])
+    maxiter = scaled(lambda m: lambda: polyfast.mandelbrot_grid(x, y, m), 20_000)
     call = lambda: polyfast.mandelbrot_grid(x, y, maxiter)
     expected = np.full((64, 64), maxiter)
 elif case == "make_fractal":
@@ -299,8 +308,8 @@ else:  # the ragged bump scan: many copies of one row with three bumps
     row = np.zeros(100_000)
     row[[10, 11, 500, 501, 502, 90_000]] = 1.0
     locations = polyfast.pv_locations(row, 0.5, 0.0, 1)
-    rows = scaled(200, timed(lambda: polyfast.pv_locations_ragged(
-        np.broadcast_to(row, (200, row.size)), 0.5, 0.0, 1))[0])
+    rows = scaled(lambda r: lambda: polyfast.pv_locations_ragged(
+        np.broadcast_to(row, (r, row.size)), 0.5, 0.0, 1), 200)
     targets = np.broadcast_to(row, (rows, row.size))
     call = lambda: polyfast.pv_locations_ragged(targets, 0.5, 0.0, 1)
     expected = (np.tile(locations, rows), np.arange(rows + 1) * locations.size)
@@ -314,14 +323,18 @@ forks = []
 def handler(signum, frame):
     forks.append((os.fork(), time.perf_counter()))
 signal.signal(signal.SIGUSR1, handler)
-threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1))
+timer.start()
 t0 = time.perf_counter()
 try:
     outcome = "right" if right(call()) else "wrong"
 except RuntimeError as exc:
     outcome = "abandoned" if "abandoned" in str(exc) and "fork" in str(exc) else repr(exc)
 ended = time.perf_counter()
-if forks and forks[0][0] == 0:  # the child: its call again, then exit
+timer.join()
+while not forks:  # the call ended first: the handler runs at the next check
+    time.sleep(0.01)
+if forks[0][0] == 0:  # the child: its call again, then exit
     again = right(call())
     os._exit({"right": 0, "abandoned": 1}.get(outcome, 3) if again else 4)
 pid, forked_at = forks[0]
