@@ -4,7 +4,9 @@
 # the module declares Py_MOD_GIL_NOT_USED), then the tests that exercise
 # threads (test_concurrency.py: 8 threads on every function while the thread
 # count changes; test_runtime.py: the pool, fork, Ctrl-C; test_mcmc.py: the
-# sampler, shared generators across threads) with PYTHON_GIL=0 and
+# sampler, shared generators across threads; test_interrupts.py: Ctrl-C, forks
+# in signal handlers, workers without malloc arenas, issue 25's attack round;
+# test_bumps.py: the ragged scan's arena on several threads) with PYTHON_GIL=0 and
 # `-W error::RuntimeWarning`, run from outside the source tree.
 #
 # The interpreter is $POLYFAST_FT_PYTHON when set (.ci/run builds it in the
@@ -45,4 +47,5 @@ import sys, polyfast
 assert not sys._is_gil_enabled()
 '
 PYTHON_GIL=0 "$vpy" -W error::RuntimeWarning -m pytest -q -p no:cacheprovider \
-    "$repo/tests/test_concurrency.py" "$repo/tests/test_runtime.py" "$repo/tests/test_mcmc.py"
+    "$repo/tests/test_concurrency.py" "$repo/tests/test_runtime.py" "$repo/tests/test_mcmc.py" \
+    "$repo/tests/test_interrupts.py" "$repo/tests/test_bumps.py"

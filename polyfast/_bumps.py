@@ -206,8 +206,10 @@ def pv_locations_ragged(
     The scan of `pv_locations` (same definition, thresholds rounded to the
     dtype of the targets, float64 sums), over the rows of a 2-D array in one
     call into C with the rows spread over the thread pool. The input is read
-    once; the result is allocated at its exact size (no padded
-    ``rows x (n + 1) // 2`` intermediate).
+    once (only rows whose locations overflow the scan's buffer, which holds
+    up to a quarter of the input's items, are read twice); the result is
+    allocated at its exact size (no padded ``rows x (n + 1) // 2``
+    intermediate).
 
     Parameters
     ----------

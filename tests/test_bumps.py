@@ -299,6 +299,27 @@ def test_many_bumps_in_many_rows(threads):
     check(t[::50], 0.5, 0.0, 1)
 
 
+@pytest.mark.parametrize("threads", [1, 2, 8])
+def test_locations_past_the_scan_arena(threads):
+    """The ragged scan stores locations in an arena of a quarter of the input's
+    items (at least 2^16) and scans the rows that do not fit a second time,
+    straight into the result (src/bumps/bumps_glue.c): with rows as dense as
+    they can be, about half of them overflow.  Every row, both dtypes, against
+    the gufunc (which has no arena), bit for bit."""
+    polyfast.set_num_threads(threads)
+    rng = np.random.default_rng(7)
+    t = (np.arange(2000) % 2 == 0) * rng.uniform(1, 2, size=(400, 2000))
+    t[1::4] = 0                                 # rows with no bump between dense ones
+    t[2::4, 1000:] = 0                          # and half-dense ones
+    for dtype in (np.float64, np.float32):
+        x = t.astype(dtype)
+        values, offsets = polyfast.pv_locations_ragged(x, 0.5, 0.0, 1)
+        loc, count = polyfast.find_bumps(x, 0.5, 0.0, 1)
+        assert values.size > x.size // 4 > 2**16  # past the arena
+        np.testing.assert_array_equal(np.diff(offsets), count)
+        assert values.tobytes() == loc[np.arange(loc.shape[1]) < count[:, None]].tobytes()
+
+
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 64, 1001])
 def test_most_bumps_a_row_can_hold(n):
     row = (np.arange(n) % 2 == 0).astype(np.float32)

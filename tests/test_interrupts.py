@@ -253,6 +253,119 @@ def test_fork_does_not_wait_for_another_threads_call(run_python):
     assert out["parent_right"], "the parent's running call gave a wrong result"
 
 
+# A signal handler that forks while its own thread runs a call on the pool
+# (the calling thread's poll runs Python's handlers): the child has the call
+# under way and none of the workers computing part of it.  The child's call
+# must end, either with the right result (no block was lost: the caller
+# finished alone) or with the RuntimeError that says it was abandoned, and the
+# same call again in the child must be right; the parent's call goes on and
+# is right.  Each long call is sized here to take ~0.6 s on 2 threads, so the
+# signal (0.2 s in) arrives while workers are inside their blocks.
+_FORK_IN_HANDLER = """
+import json, os, signal, sys, threading, time, warnings
+import numpy as np
+import polyfast, polyfast.notebook
+warnings.simplefilter("ignore", DeprecationWarning)  # a fork with threads (>= 3.12)
+polyfast.set_num_threads(2)
+case = sys.argv[1]
+
+def timed(call):
+    t0 = time.perf_counter()
+    result = call()
+    return time.perf_counter() - t0, result
+
+# The size whose call takes ~0.6 s, for a call whose time is linear in size:
+# measured after a warm-up (threads started, pages touched) on a size grown
+# until the call takes 0.15 s at least (a sanitized build or a loaded machine
+# is many times slower than this one).
+def scaled(make, size):
+    make(size)()
+    while True:
+        seconds = timed(make(size))[0]
+        if seconds >= 0.15:
+            return int(size * 0.6 / seconds) + 1
+        size *= 4
+
+if case == "mandelbrot":
+    c = np.full(4096, 0.25 + 0j)  # the cusp: never escapes, no trap shortens it
+    maxiter = scaled(lambda m: lambda: polyfast.mandelbrot(c, m), 20_000)
+    call = lambda: polyfast.mandelbrot(c, maxiter)
+    expected = np.full(c.shape, maxiter)
+elif case == "mandelbrot_grid":
+    x, y = np.full(64, 0.25), np.zeros(64)  # a 64 x 64 grid of cusps
+    maxiter = scaled(lambda m: lambda: polyfast.mandelbrot_grid(x, y, m), 20_000)
+    call = lambda: polyfast.mandelbrot_grid(x, y, maxiter)
+    expected = np.full((64, 64), maxiter)
+elif case == "make_fractal":
+    maxiter = 10**5  # the time grows slower than maxiter: the slow points are few
+    while True:
+        seconds, expected = timed(lambda: polyfast.notebook.make_fractal((1025, 1025), maxiter))
+        if seconds > 0.4 or maxiter >= 10**8:
+            break
+        maxiter *= 4
+    call = lambda: polyfast.notebook.make_fractal((1025, 1025), maxiter)
+else:  # the ragged bump scan: many copies of one row with three bumps
+    row = np.zeros(100_000)
+    row[[10, 11, 500, 501, 502, 90_000]] = 1.0
+    locations = polyfast.pv_locations(row, 0.5, 0.0, 1)
+    rows = scaled(lambda r: lambda: polyfast.pv_locations_ragged(
+        np.broadcast_to(row, (r, row.size)), 0.5, 0.0, 1), 200)
+    targets = np.broadcast_to(row, (rows, row.size))
+    call = lambda: polyfast.pv_locations_ragged(targets, 0.5, 0.0, 1)
+    expected = (np.tile(locations, rows), np.arange(rows + 1) * locations.size)
+
+def right(result):
+    if isinstance(expected, tuple):
+        return all(np.array_equal(a, b) for a, b in zip(result, expected))
+    return np.array_equal(result, expected)
+
+forks = []
+def handler(signum, frame):
+    forks.append((os.fork(), time.perf_counter()))
+signal.signal(signal.SIGUSR1, handler)
+timer = threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGUSR1))
+timer.start()
+t0 = time.perf_counter()
+try:
+    outcome = "right" if right(call()) else "wrong"
+except RuntimeError as exc:
+    outcome = "abandoned" if "abandoned" in str(exc) and "fork" in str(exc) else repr(exc)
+ended = time.perf_counter()
+timer.join()
+while not forks:  # the call ended first: the handler runs at the next check
+    time.sleep(0.01)
+if forks[0][0] == 0:  # the child: its call again, then exit
+    again = right(call())
+    os._exit({"right": 0, "abandoned": 1}.get(outcome, 3) if again else 4)
+pid, forked_at = forks[0]
+deadline = time.monotonic() + 60
+while True:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        break
+    if time.monotonic() > deadline:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        status = -1
+        break
+    time.sleep(0.01)
+child = {0: "right", 1 << 8: "abandoned", 3 << 8: "wrong or other error",
+         4 << 8: "its call again was wrong", -1: "hung"}.get(status, f"status {status}")
+print(json.dumps({"parent": outcome, "child": child,
+                  "fork_during_call": forked_at < ended, "call_seconds": ended - t0}))
+"""
+
+
+@pytest.mark.parametrize("case", ["mandelbrot", "mandelbrot_grid", "make_fractal",
+                                  "pv_locations_ragged"])
+def test_fork_in_a_signal_handler_during_a_parallel_call(case, run_python):
+    proc = run_python(f"import sys; sys.argv[1:] = [{case!r}]\n" + _FORK_IN_HANDLER)
+    out = json.loads(proc.stdout)
+    assert out["fork_during_call"], f"the call ended before the signal: no test ({out})"
+    assert out["parent"] == "right", out
+    assert out["child"] in ("right", "abandoned"), out
+
+
 _FORK_IDLE = """
 import json, os, warnings
 import numpy as np
@@ -332,3 +445,186 @@ def test_many_workers_fit_under_an_address_space_limit(run_python):
     workers, allocated = proc.stdout.split()
     assert int(workers) >= 63, f"only {workers} threads started"
     assert allocated == "True"
+
+
+@pytest.mark.skipif(SANITIZED, reason="ASan reserves terabytes of address space")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and RLIMIT_AS")
+def test_workers_get_no_malloc_arena(run_python):
+    """A worker thread that calls malloc gets a glibc arena of its own (64 MiB
+    of address space): the ragged bump scan on 64 threads grew VmSize by
+    ~340 MiB that way, and a 256 MiB array no longer fitted under a limit
+    400 MiB above the process.  No path allocates on a worker now: the growth
+    is the 63 workers' stacks (16 MiB), the results are those of one thread."""
+    proc = run_python("""
+        import os, resource
+        import numpy as np
+        import polyfast
+
+        def vm_mib():
+            with open("/proc/self/status") as f:
+                return next(int(l.split()[1]) >> 10 for l in f if l.startswith("VmSize"))
+
+        rng = np.random.default_rng(4)
+        t = (rng.random((4000, 1000)) < 0.02).astype(np.float32) * 2
+        polyfast.set_num_threads(1)
+        expected = polyfast.pv_locations_ragged(t, 0.5, 0.0, 1)
+        dense = np.tile((np.arange(1000) % 2).astype(np.float32), (300, 1))
+        expected_dense = polyfast.pv_locations_ragged(dense, 0.5, 0.0, 1)  # past the arena
+        base = vm_mib()
+        limit = (base + 400) << 20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        polyfast.set_num_threads(64)
+        for _ in range(5):
+            got = polyfast.pv_locations_ragged(t, 0.5, 0.0, 1)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected))
+            got = polyfast.pv_locations_ragged(dense, 0.5, 0.0, 1)
+            assert all(a.tobytes() == b.tobytes() for a, b in zip(got, expected_dense))
+        grown = vm_mib() - base
+        workers = len(os.listdir("/proc/self/task")) - 1
+        big = np.ones((256 << 20) // 8)
+        print(workers, grown, big.sum() == big.size)
+        """)
+    workers, grown, allocated = proc.stdout.split()
+    assert int(workers) >= 63, f"only {workers} threads started"
+    assert int(grown) < 64, f"VmSize grew by {grown} MiB on 64 threads"
+    assert allocated == "True"
+
+
+# The attack round of issue 25, CI-sized: Python threads hammer every kind of
+# parallel call (elementwise ufunc, gufunc, grid, ragged scan) while another
+# flips the thread count between 1 and 64; meanwhile the main thread takes
+# Ctrl-C during long calls (the default handler, and one that re-enters
+# polyfast before raising), forks while the others compute (each child
+# computes and exits), and forks from a signal handler inside its own
+# parallel call.  Every result is checked against one computed beforehand on
+# one thread.
+_ATTACK = """
+import os, signal, sys, threading, time, warnings
+import numpy as np
+import polyfast
+warnings.simplefilter("ignore", DeprecationWarning)  # forks with threads (>= 3.12)
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
+rng = np.random.default_rng(25)
+x = rng.normal(size=400_000)
+c = rng.uniform(-2, 1, 3000) + 1j * rng.uniform(-1, 1, 3000)
+events = (rng.random((600, 2000)) < 0.05).astype(np.float32) * 2
+xs, ys = np.linspace(-2, 1, 120), np.linspace(-1, 1, 80)
+calls = {
+    "poly8": lambda: polyfast.poly8(x),
+    "mandelbrot": lambda: polyfast.mandelbrot(c, 500),
+    "grid": lambda: polyfast.mandelbrot_grid(xs, ys, 300),
+    "ragged": lambda: polyfast.pv_locations_ragged(events, 0.5, 1.0, 2),
+    "find_bumps": lambda: polyfast.find_bumps(events, 0.5, 1.0, 2),
+}
+def flat(result):
+    return b"".join(np.asarray(r).tobytes() for r in (result if isinstance(result, tuple) else (result,)))
+polyfast.set_num_threads(1)
+expected = {name: flat(call()) for name, call in calls.items()}
+
+stop = threading.Event()
+errors, counts = [], [0]
+def hammer(i):
+    names = sorted(calls)
+    k = i
+    while not stop.is_set():
+        name = names[k % len(names)]
+        k += 1
+        try:
+            if flat(calls[name]()) != expected[name]:
+                errors.append(f"thread {i}: {name} differs")
+        except BaseException as exc:
+            errors.append(f"thread {i}: {name} raised {exc!r}")
+        counts[0] += 1
+def flipper():
+    k = 0
+    while not stop.is_set():
+        polyfast.set_num_threads((2, 64, 1, 3, 16)[k % 5])
+        k += 1
+        time.sleep(0.002)
+threads = [threading.Thread(target=hammer, args=(i,)) for i in range(6)]
+threads.append(threading.Thread(target=flipper))
+for t in threads:
+    t.start()
+
+cusp = np.full(2048, 0.25 + 0j)  # never escapes, never trapped: a call of minutes
+def sigint_trial(handler):
+    signal.signal(signal.SIGINT, handler)
+    timer = threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    t0 = time.monotonic()
+    try:
+        polyfast.mandelbrot(cusp, 10**10)
+    except KeyboardInterrupt:
+        return time.monotonic() - t0
+    finally:
+        timer.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    raise AssertionError("the long call was not interrupted")
+def reentrant(signum, frame):
+    assert flat(calls["poly8"]()) == expected["poly8"]
+    raise KeyboardInterrupt
+for handler in (signal.default_int_handler, reentrant, signal.default_int_handler):
+    seconds = sigint_trial(handler)
+    assert seconds < 0.3 + 5, f"KeyboardInterrupt {seconds:.2f} s after the call began"
+
+def wait_child(pid, what):
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert status in (0, 1 << 8), f"{what}: the child's status {status}"
+            return status
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError(f"{what}: the child hung")
+        time.sleep(0.005)
+def child_checks():
+    polyfast.set_num_threads(2)
+    return all(flat(call()) == expected[name] for name, call in calls.items())
+for trial in range(3):  # plain forks while the other threads compute
+    time.sleep(0.05)
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if child_checks() else 3)
+    wait_child(pid, f"fork {trial}")
+
+forks = []
+def fork_in_handler(signum, frame):
+    pid = os.fork()
+    forks.append(pid)
+    if pid == 0:  # the child: the call under way must end (here: abandoned)
+        signal.signal(signal.SIGUSR1, signal.SIG_DFL)
+signal.signal(signal.SIGUSR1, fork_in_handler)
+for trial in range(2):  # forks from a handler in the main thread's own call
+    forks.clear()
+    polyfast.set_num_threads(2)
+    timer = threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGUSR1))
+    timer.start()
+    try:
+        polyfast.mandelbrot(cusp, 4 * 10**5)
+        outcome = 0
+    except RuntimeError as exc:
+        outcome = 1 if "abandoned" in str(exc) else 3
+    if forks == [0]:
+        os._exit(outcome if child_checks() else 4)
+    timer.join()
+    assert outcome == 0, "the parent's call was abandoned"
+    if forks:
+        wait_child(forks[0], f"fork in a handler {trial}")
+
+stop.set()
+for t in threads:
+    t.join(60)
+assert not any(t.is_alive() for t in threads), "a hammer thread hung"
+assert not errors, errors[:5]
+print("ok", counts[0])
+"""
+
+
+def test_attack_round(run_python):
+    """Issue 25's attack round, a few seconds of it (see _ATTACK)."""
+    proc = run_python(_ATTACK)
+    word, calls = proc.stdout.split()
+    assert word == "ok" and int(calls) > 30, proc.stdout

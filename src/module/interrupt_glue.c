@@ -52,6 +52,29 @@ static int poll_signals(void *arg)
     return stop;
 }
 
+/* A call the pool abandoned in the child of a fork its own poll took (a
+ * signal handler called os.fork while the call ran on several threads,
+ * runtime/thread_pool.c) raises this there, unless the handler raised. */
+static PyObject *forked_error(void)
+{
+    PyErr_SetString(PyExc_RuntimeError,
+                    "polyfast: this call was abandoned in the child process of a fork "
+                    "taken during it (in a signal handler) while it ran on several threads: "
+                    "the child has none of the worker threads that were computing part of "
+                    "it, so part of its result is missing; call it again in the child");
+    return take_exception();
+}
+
+/* The exception the watched call ends with: the poll's, or the fork's; owned. */
+static PyObject *ending_exception(pf_py_watch *watch)
+{
+    PyObject *exception = watch->exception;
+    watch->exception = NULL;
+    if (exception == NULL && pf_watch_stop_reason(&watch->watch) == PF_STOP_FORKED)
+        exception = forked_error();
+    return exception;
+}
+
 void pf_py_watch_begin(pf_py_watch *watch)
 {
     watch->exception = NULL;
@@ -64,10 +87,10 @@ int pf_py_watch_end(pf_py_watch *watch)
     pf_watch_end(&watch->watch);
     if (watch->parked != NULL)
         PyEval_RestoreThread(watch->parked);
-    if (watch->exception == NULL)
+    PyObject *exception = ending_exception(watch);
+    if (exception == NULL)
         return 0;
-    restore_exception(watch->exception);
-    watch->exception = NULL;
+    restore_exception(exception);
     return -1;
 }
 
@@ -84,17 +107,21 @@ void pf_py_watch_end_in_loop(pf_py_watch *watch)
     pf_watch_end(&watch->watch);
     if (watch->parked != NULL)
         PyEval_RestoreThread(watch->parked);
-    if (watch->exception == NULL)
-        return;
+    if (!pf_watch_stopped(&watch->watch) && watch->exception == NULL)
+        return; /* the common case: no GIL taken */
     const PyGILState_STATE state = PyGILState_Ensure();
+    PyObject *exception = ending_exception(watch);
+    if (exception == NULL) {
+        PyGILState_Release(state);
+        return;
+    }
     atomic_store(&unwinding_thread, PyThread_get_thread_ident());
-    if (Py_AddPendingCall(raise_deferred, watch->exception) < 0) {
+    if (Py_AddPendingCall(raise_deferred, exception) < 0) {
         /* The queue is full (it holds 32): the best left is to set the
          * exception here, which NumPy's unbuffered elementwise path reports. */
         atomic_store(&unwinding_thread, 0);
-        restore_exception(watch->exception);
+        restore_exception(exception);
     }
-    watch->exception = NULL;
     PyGILState_Release(state);
 }
 

@@ -20,6 +20,11 @@
  *    there) at the interpreter's next check, as soon as the ufunc returns;
  *    until then this thread's further inner-loop calls of the same ufunc call
  *    (NumPy's buffered chunks) skip their work (pf_py_unwinding).
+ *
+ * A handler that forks while the call runs on several threads leaves the
+ * child that call without the workers computing part of it: if the pool had
+ * to abandon it there (runtime/thread_pool.c), the child's call raises a
+ * RuntimeError saying so (unless the handler raised), the same way.
  */
 #ifndef POLYFAST_INTERRUPT_GLUE_H
 #define POLYFAST_INTERRUPT_GLUE_H

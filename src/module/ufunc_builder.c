@@ -51,7 +51,9 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
                          sizeof(void *) + sizeof(pf_loop_data) + nargs);
     loop_tables *tables = PyMem_Calloc(1, bytes);
     if (tables == NULL)
-        return PyErr_NoMemory();
+        return PyErr_Format(PyExc_MemoryError,
+                            "polyfast: could not allocate %zu bytes for the loop tables of %s",
+                            bytes, spec->name);
     char *cursor = (char *)(tables + 1);
     tables->loop_data = (pf_loop_data *)cursor;
     cursor += nloops * sizeof(pf_loop_data);

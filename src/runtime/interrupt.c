@@ -80,9 +80,12 @@ int pf_interrupted(void)
     if (now < watch->next_poll_ns)
         return 0;
     watch->next_poll_ns = now + PF_POLL_INTERVAL_NS;
-    if (!watch->poll(watch->poll_arg))
-        return 0;
-    atomic_store_explicit(&watch->stop, 1, memory_order_relaxed);
+    if (!watch->poll(watch->poll_arg)) /* a fork in the poll may have stopped the call */
+        return atomic_load_explicit(&watch->stop, memory_order_relaxed) != 0;
+    /* The poll may have forked, and the pool then marked the call: keep why. */
+    int running = 0;
+    atomic_compare_exchange_strong_explicit(&watch->stop, &running, PF_STOP_POLLED,
+                                            memory_order_relaxed, memory_order_relaxed);
     return 1;
 }
 
@@ -91,7 +94,7 @@ int pf_watching(void)
     return current_watch() != NULL;
 }
 
-const atomic_int *pf_current_stop_flag(void)
+atomic_int *pf_current_stop_flag(void)
 {
     pf_watch *watch = current_watch();
     return watch != NULL ? &watch->stop : NULL;

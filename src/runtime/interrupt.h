@@ -48,10 +48,22 @@ void pf_interrupt_init(void);
 void pf_watch_begin(pf_watch *watch, pf_poll_fn poll, void *poll_arg);
 void pf_watch_end(pf_watch *watch);
 
+/* Why a watch's call stopped: the values of its stop flag (0: it runs). */
+#define PF_STOP_POLLED 1 /* the poll said stop */
+#define PF_STOP_FORKED 2 /* this process is the child of a fork taken in the
+                          * call (in its poll), and work that the parent's
+                          * workers had under way is lost (runtime/thread_pool.h) */
+
 /* Whether the watch's call was stopped. */
 static inline int pf_watch_stopped(const pf_watch *watch)
 {
     return atomic_load_explicit(&watch->stop, memory_order_relaxed) != 0;
+}
+
+/* Why: 0 (not stopped), PF_STOP_POLLED or PF_STOP_FORKED. */
+static inline int pf_watch_stop_reason(const pf_watch *watch)
+{
+    return atomic_load_explicit(&watch->stop, memory_order_relaxed);
 }
 
 /* The check: 1 when the call this thread works for must stop.  On the
@@ -65,8 +77,9 @@ int pf_interrupted(void);
 int pf_watching(void);
 
 /* For the pool: the stop flag of this thread's watch (NULL if none), and the
- * flag that threads without a watch obey (the running job's, or NULL). */
-const atomic_int *pf_current_stop_flag(void);
+ * flag that threads without a watch obey (the running job's, or NULL).  The
+ * pool stores PF_STOP_FORKED in the flag of a call a fork cut short. */
+atomic_int *pf_current_stop_flag(void);
 void pf_share_stop_flag(const atomic_int *flag);
 
 #endif

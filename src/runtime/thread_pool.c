@@ -57,6 +57,7 @@ typedef struct {
     atomic_uint_fast64_t helpers_left;
     atomic_int fp_flags;
     fenv_t env;       /* the caller's rounding mode and FTZ/DAZ, for workers */
+    atomic_int *stop_flag; /* the caller's watch's, or NULL */
 } pf_job;
 
 static struct {
@@ -81,6 +82,10 @@ static struct {
     .work_done = PF_COND_INIT,
     .nthreads = 1,
 };
+
+/* Whether this thread is the caller of the pool's running job (holds
+ * pool.busy).  Only calling threads write it; a worker never takes the pool. */
+static PF_THREAD_LOCAL int runs_job;
 
 /* Every thread stops taking blocks once the call is interrupted; the caller
  * polls here between its blocks. */
@@ -248,7 +253,9 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     atomic_store_explicit(&job->helpers_left, (uint64_t)nhelpers, memory_order_relaxed);
     atomic_store_explicit(&job->fp_flags, 0, memory_order_relaxed);
     fegetenv(&job->env);
-    pf_share_stop_flag(pf_current_stop_flag()); /* the workers' (runtime/interrupt.h) */
+    job->stop_flag = pf_current_stop_flag();
+    pf_share_stop_flag(job->stop_flag); /* the workers' (runtime/interrupt.h) */
+    runs_job = 1;
     atomic_fetch_add_explicit(&pool.generation, 1, memory_order_release);
     if (pool.sleeping_workers > 0)
         pf_cond_broadcast(&pool.work_ready);
@@ -287,6 +294,7 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
     }
     const int raised = atomic_load_explicit(&job->fp_flags, memory_order_relaxed);
     pf_share_stop_flag(NULL); /* no worker is in run_blocks any more */
+    runs_job = 0;
     pf_mutex_unlock(&pool.busy);
     if (raised)
         feraiseexcept(raised);
@@ -306,6 +314,34 @@ void pf_parallel_for(intptr_t n, intptr_t min_parallel, intptr_t grain,
  */
 /* Prepare and parent/child handlers run on the forking thread, never a worker. */
 static PF_THREAD_LOCAL int fork_holds_pool;
+
+/*
+ * A fork taken by the caller of a running job itself (its poll runs Python's
+ * signal handlers, and a handler may call os.fork) leaves the child with that
+ * call under way and none of its helpers.  The prepare handler holds
+ * pool.lock across fork() (workers hold it only for a moment, never while
+ * they run blocks), so the child's copy of the job's seat counts is
+ * consistent.  In the child the caller stops waiting for the helpers; if one
+ * of them had joined the job and not ended (it may have taken a block it will
+ * never finish), the call is abandoned as an interrupted call is: its stop
+ * flag says PF_STOP_FORKED (runtime/interrupt.h) and no further block is
+ * started.  Otherwise no block is lost, and the caller finishes the job alone.
+ * A caller without a watch runs nothing of its own during the job (no poll):
+ * only a C signal handler could fork there, which is not supported (the
+ * child's call would end without the lost blocks).
+ */
+static void after_fork_child_of_caller(void)
+{
+    pf_job *job = &pool.job;
+    const uint64_t unfinished = atomic_load(&job->helpers_left) - (uint64_t)job->open_seats;
+    job->open_seats = 0;
+    atomic_store(&job->helpers_left, 0);
+    if (unfinished > 0 && job->stop_flag != NULL) {
+        int running = 0;
+        atomic_compare_exchange_strong(job->stop_flag, &running, PF_STOP_FORKED);
+    }
+    pf_mutex_lock(&pool.busy); /* the call goes on here, and unlocks it */
+}
 
 /* Called with pool.lock held; returns with it held and no worker alive. */
 static void retire_workers(void)
@@ -327,6 +363,11 @@ static void retire_workers(void)
 
 static void before_fork(void)
 {
+    if (runs_job) {
+        fork_holds_pool = 0;
+        pf_mutex_lock(&pool.lock);
+        return;
+    }
     fork_holds_pool = pf_mutex_trylock(&pool.busy) == 0;
     if (!fork_holds_pool)
         return;
@@ -336,6 +377,10 @@ static void before_fork(void)
 
 static void after_fork_parent(void)
 {
+    if (runs_job) {
+        pf_mutex_unlock(&pool.lock);
+        return;
+    }
     if (!fork_holds_pool)
         return;
     pf_mutex_unlock(&pool.lock);
@@ -356,6 +401,8 @@ static void after_fork_child(void)
     pf_mutex_reinit(&pool.lock);
     pf_cond_reinit(&pool.work_ready);
     pf_cond_reinit(&pool.work_done);
+    if (runs_job)
+        after_fork_child_of_caller();
 }
 
 static atomic_flag fork_handler_registered = ATOMIC_FLAG_INIT;

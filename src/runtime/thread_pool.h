@@ -4,6 +4,10 @@
  * Persistent threads (runtime/threads.h: pthreads, or Win32 threads), started
  * lazily; where there is fork(), retired before it when the pool is idle and
  * started again on the next parallel call, in the parent and in the child.
+ * A fork taken by a call's own thread while it runs (a signal handler its
+ * poll ran) leaves the child's call without its helpers: it finishes alone,
+ * or, if a helper's block was under way, stops as an interrupted call does
+ * with PF_STOP_FORKED in its stop flag (runtime/interrupt.h).
  * A call splits [0, n) into blocks handed out from a shared counter; the
  * calling thread works too.  Only one call owns the pool at a time: a caller
  * that finds it busy (another Python thread, or a nested call) runs serially
