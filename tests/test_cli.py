@@ -40,6 +40,7 @@ def test_quick_run_writes_json_and_a_table(run_python, tmp_path):
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(out.read_text())
     assert [c["name"] for c in doc["cases"]] == ["fractal", "sampler"]
+    assert "while timing" in doc["load"] or doc["load"].endswith("unknown")  # how quiet
     ran = [r for r in doc["results"] if r["skipped"] is None]
     assert ran and all(r["same_result"] in (True, None) for r in ran)
     assert {r["engine"] for r in ran if r["baseline"]} == {"make_fractal (NumPy)",
