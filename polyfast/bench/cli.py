@@ -41,7 +41,7 @@ from polyfast.bench.cases import CASES
 from polyfast.bench.timing import Case, Result
 from polyfast._config import config_dict
 
-#: What ``--quick`` does, as ``--help`` and README.md's "The two commands" say it.
+#: What ``--quick`` does, as ``--help`` and docs/getting-started.md say it.
 QUICK_HELP = "fewer and shorter repeats per engine: a shorter run, rougher times (CI runs it)"
 
 #: `polyfast.bench.timing.time_call` settings of a full run and of ``--quick``.
