@@ -40,7 +40,7 @@ API_OUT = DOCS / "api" / "generated"
 LECTURE_SOURCE = ROOT / "examples" / "lecture.ipynb"
 LECTURE_PAGE = DOCS / "generated" / "lecture.ipynb"
 
-#: The spec files' type names as NumPy dtypes and type characters.
+#: The spec files' type names as NumPy dtype names.
 DTYPES = {"f32": "float32", "f64": "float64", "c64": "complex64", "c128": "complex128",
           "i64": "int64"}
 LEVEL_NAMES = {"avx2": "AVX2", "avx512": "AVX-512", "neon": "NEON"}
