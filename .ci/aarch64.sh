@@ -49,12 +49,10 @@ ARM_DESELECT="$ARM_DESELECT and not test_fork_while_another_thread_computes"
 ARM_DESELECT_SLOW="not (test_interior_shortcut_is_exact_at_the_boundaries and 100000) and not (test_cycle_trap_is_exact_near_other_components and 5000)"
 
 export DEBIAN_FRONTEND=noninteractive
-if ! command -v aarch64-linux-gnu-gcc > /dev/null || ! command -v qemu-aarch64 > /dev/null \
-   || ! command -v clang > /dev/null; then
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends gcc-aarch64-linux-gnu qemu-user clang \
-        > "$work/apt.log" || { tail -20 "$work/apt.log"; exit 1; }
-fi
+# The cross compiler, its C library (crt1.o, libc.so: only a Recommends of
+# the compiler), its binutils (objdump for the FMA check), qemu-user, clang.
+bash "$repo/.ci/apt.sh" gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-linux-gnu \
+    qemu-user clang
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     dpkg --add-architecture arm64
 fi

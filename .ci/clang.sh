@@ -14,9 +14,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="${POLYFAST_CI_TMP:-$(mktemp -d)}/clang"
 rm -rf "$work" && mkdir -p "$work"
-if ! command -v clang > /dev/null; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang > /dev/null
-fi
+bash "$repo/.ci/apt.sh" clang gcc binutils  # binutils: objdump for no_fma.sh
 clang --version | head -1
 # Without build isolation, so that the build directory stays usable for the
 # fuzz driver (it points at this venv's NumPy headers).

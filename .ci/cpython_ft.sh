@@ -38,16 +38,7 @@ t0=$SECONDS
     deps=(build-essential libssl-dev libffi-dev zlib1g-dev libbz2-dev liblzma-dev
           libsqlite3-dev libreadline-dev libncurses-dev uuid-dev xz-utils dpkg-dev
           debian-archive-keyring)
-    missing=()
-    for dep in "${deps[@]}"; do
-        dpkg-query -W -f='${Status}' "$dep" 2> /dev/null | grep -q 'ok installed' ||
-            missing+=("$dep")
-    done
-    if [ ${#missing[@]} -gt 0 ]; then
-        apt-get -o DPkg::Lock::Timeout=600 update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-            --no-install-recommends "${missing[@]}"
-    fi
+    bash "$(dirname "$0")/apt.sh" "${deps[@]}"
     mkdir -p "$work/apt/lists/partial" "$work/src"
     echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg]" \
          "http://deb.debian.org/debian trixie main" > "$work/apt/sources.list"

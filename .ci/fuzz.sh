@@ -17,6 +17,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
 seconds="${FUZZ_SECONDS:-60}"
 seed="${FUZZ_SEED:-$(date +%s)}"
+bash "$repo/.ci/apt.sh" gcc libasan8 libubsan1
 python -m pip install --quiet meson ninja
 CFLAGS="-fno-omit-frame-pointer -fno-sanitize-recover=all" \
     meson setup "$work/build" "$repo" -Dbuildtype=debugoptimized -Doptimization=1 \

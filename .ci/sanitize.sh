@@ -19,6 +19,9 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="${POLYFAST_CI_TMP:-$(mktemp -d)}/sanitize"
 rm -rf "$work" && mkdir -p "$work/logs"
+# gcc and its sanitizer runtimes (libasan8, libubsan1: Depends of gcc 12's
+# libgcc-12-dev, named here since this stage loads them by name); binutils: nm.
+bash "$repo/.ci/apt.sh" gcc libasan8 libubsan1 binutils
 CFLAGS="-fno-omit-frame-pointer -fno-sanitize-recover=undefined ${POLYFAST_SANITIZE_CFLAGS:-}" \
 python -m pip install --quiet --no-deps --target "$work/site" \
     -Csetup-args=-Db_sanitize=address,undefined -Csetup-args=-Db_lundef=false \

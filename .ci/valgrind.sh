@@ -10,6 +10,7 @@
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
+bash "$repo/.ci/apt.sh" valgrind
 cd "$work"
 py="$(python -c 'import sys; print(sys.executable)')"  # the venv's python, not a shim
 for level in "" scalar; do

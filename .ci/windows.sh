@@ -21,11 +21,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="${POLYFAST_CI_TMP:-$(mktemp -d)}/windows"
 rm -rf "$work" && mkdir -p "$work"
 seconds="${FUZZ_SECONDS:-30}"
-if ! command -v x86_64-w64-mingw32-gcc > /dev/null || ! command -v wine > /dev/null; then
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        gcc-mingw-w64-x86-64 wine wine64 > "$work/apt.log" || { tail -20 "$work/apt.log"; exit 1; }
-fi
+bash "$repo/.ci/apt.sh" gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64
 python -m pip install --quiet meson ninja
 x86_64-w64-mingw32-gcc --version | head -1
 meson setup "$work/build" "$repo" --cross-file "$repo/.ci/cross/mingw64.ini" \
