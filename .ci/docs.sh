@@ -8,8 +8,8 @@
 # anchor and a non-empty page for every public name of polyfast and
 # polyfast.notebook (a ufunc's with its loops table), the lecture page with
 # executed outputs and its pictures, the Performance page with its plot and
-# tables.  Then Debian's chromium (installed with apt-get when missing, with
-# the one font it needs) opens the built index and polyfast.poly8's API page
+# tables.  Then Debian's chromium (.ci/apt.sh: chromium and the one font it
+# needs, nothing a Recommends brings) opens the built index and polyfast.poly8's API page
 # headless: each screenshot must not be blank, and the DOM after the pages'
 # scripts must show the title and the docstring's summary.  The screenshots
 # stay under $POLYFAST_CI_TMP/docs (paths printed).
@@ -44,14 +44,10 @@ echo "docs: doctests in $((SECONDS - t0)) s"
 # Outside the clone, so that the installed polyfast is the one checked.
 (cd "$work" && "$py" -I "$repo/.ci/docs_check.py" "$work/html")
 
-# A real browser: Debian's chromium, headless, and a font for its text.
-if ! dpkg -s chromium fonts-dejavu-core > /dev/null 2>&1; then
-    apt-get -o DPkg::Lock::Timeout=600 update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
-        --no-install-recommends chromium fonts-dejavu-core > "$work/apt.log" \
-        || { tail -20 "$work/apt.log"; exit 1; }
-fi
-chromium --version
+# A real browser: Debian's chromium, headless, and a font for its text (its
+# Recommends, fonts-liberation, is not installed: .ci/apt.sh).
+bash "$repo/.ci/apt.sh" chromium fonts-dejavu-core
+chromium --version 2> /dev/null
 shoot() {  # shoot NAME PAGE TEXT...: screenshot and DOM of one page, then the check
     local name=$1 page=$2
     shift 2
