@@ -32,8 +32,9 @@ grep -q __asan_ "$work/undefined.txt" && grep -q __ubsan_ "$work/undefined.txt" 
 
 asan_rt="$(gcc -print-file-name=libasan.so)"
 cd "$work"
-cp -r "$repo/tests" "$work/tests"  # the README recipe test reads ../README.md
+cp -r "$repo/tests" "$work/tests"  # the recipe tests read ../docs/*.md, ../README.md
 cp "$repo/README.md" "$work/README.md"
+mkdir -p "$work/docs" && cp "$repo"/docs/*.md "$work/docs/"
 status=0
 PYTHONPATH="$work/site" POLYFAST_SANITIZED=1 LD_PRELOAD="$asan_rt" \
 ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:abort_on_error=1:log_path=$work/logs/asan" \

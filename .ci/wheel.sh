@@ -6,8 +6,8 @@
 # into polyfast.libs/, no NEEDED entry beyond glibc's own libraries) and whose
 # tag is printed.  The repaired wheel then goes alone into two clean venvs,
 # each with only the wheel's [test] extra, and the tests run from a copy of
-# tests/ outside the source tree (the README recipe tests skip there: they
-# read README.md):
+# tests/ outside the source tree (the tests that read README.md or docs/*.md
+# skip there):
 #   * NumPy 2.1.0, the floor, with the wheel built against the newest NumPy
 #     ("built new, run old"): the whole suite.  Nothing else runs all of it
 #     on the oldest NumPy.

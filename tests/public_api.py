@@ -225,7 +225,7 @@ ENTRIES_HAND: tuple[Entry, ...] = (
             ("polyfast.find_bumps(T2, np.nan, np.inf, -1)", ()),  # valid: non-finite
         ),
         work="polyfast.find_bumps(BIGT, 0.5, 1.0, 2)",
-        # dask cannot size the output core dimension m itself: the README recipe.
+        # dask cannot size the output core dimension m itself: the recipe of docs/ecosystem.md.
         dask=(("find_bumps_dask(da.from_array(BIGT, chunks=(100, 250)), 0.5, 1.0, 2)",
                "polyfast.find_bumps(BIGT, 0.5, 1.0, 2)"),),
         xarray=(("xr.apply_ufunc(polyfast.find_bumps, DT, 0.5, 1.0, 2, "

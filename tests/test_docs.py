@@ -10,6 +10,7 @@ arguments needs Parameters and Returns sections too.
 import doctest
 import inspect
 import os
+import re
 import subprocess
 import sys
 
@@ -71,3 +72,17 @@ def test_typed_usage_runs(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().endswith("typed usage ok")
+
+
+def test_readme_links_lead_to_files():
+    """README's relative links (to the docs pages) point at files of the clone."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir)
+    readme = os.path.join(root, "README.md")
+    if not os.path.exists(os.path.join(root, "docs", "conf.py")):
+        pytest.skip("README.md and docs/ are not next to the tests (installed test tree)")
+    with open(readme, encoding="utf-8") as f:
+        targets = re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", f.read())
+    local = [t for t in targets if "://" not in t]
+    assert local, "README.md links to no docs page"
+    missing = [t for t in local if not os.path.exists(os.path.join(root, t))]
+    assert not missing, f"README.md links to missing files: {missing}"

@@ -9,8 +9,8 @@ chunked, DataArrays labelled x/y); the per-name recipes are kept besides.  The d
 same bits with the threaded scheduler and on a ``LocalCluster(processes=True)``
 (worker processes unpickle the ufuncs).  The xarray results must be
 DataArrays that keep the inputs' coordinates.  The dask recipes for
-find_bumps and the bump finder's ragged results are read from README.md and
-run verbatim.
+find_bumps and the bump finder's ragged results are read from the docs page
+that shows them (docs/ecosystem.md) and run verbatim.
 
 The packages are the ``ecosystem`` extra (.ci/run installs it); each test is
 skipped when its package is missing.
@@ -31,18 +31,19 @@ import polyfast
 from generic_ufuncs import ECO_LOOP, XR_COORDS
 from public_api import BY_NAME, ENTRIES, namespace, public_names
 
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+RECIPES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs",
+                       "ecosystem.md")
 FIELDS = ("dask", "xarray")
 
 
-def readme_recipe() -> str:
-    """The README's dask recipe block (the python block starting '# recipe:')."""
-    if not os.path.exists(README):  # tests run from an installed copy
-        pytest.skip("README.md not next to the tests")
-    with open(README, encoding="utf-8") as f:
+def docs_recipe() -> str:
+    """The docs' dask recipe block (the python block starting '# recipe:')."""
+    if not os.path.exists(RECIPES):  # tests run from an installed copy
+        pytest.skip("docs/ecosystem.md not next to the tests")
+    with open(RECIPES, encoding="utf-8") as f:
         text = f.read()
     blocks = re.findall(r"```python\n(# recipe: polyfast on dask.*?)```", text, re.S)
-    assert len(blocks) == 1, "README.md lost its dask recipe block"
+    assert len(blocks) == 1, "docs/ecosystem.md lost its dask recipe block"
     return blocks[0]
 
 
@@ -71,7 +72,7 @@ def eco():
     da = pytest.importorskip("dask.array")
     ns = namespace()
     ns["da"] = da
-    exec(readme_recipe(), ns)
+    exec(docs_recipe(), ns)
     return ns
 
 

@@ -1,6 +1,7 @@
 """The supported range is written in several places; they must agree (issue 12).
 
-README's "Supported versions", pyproject's requires-python, classifiers,
+The docs' "Supported versions" (docs/platforms.md) and the two commands'
+sections (README, docs/getting-started.md), pyproject's requires-python, classifiers,
 NumPy requirements and [tool.cibuildwheel] build list, .ci/versions.sh's list
 of CPythons CI must find, and meson.build's NPY_TARGET_VERSION.  Skipped when
 the tests run from a copy outside the source tree.
@@ -59,8 +60,9 @@ def test_ci_requires_every_supported_python():
     assert listed == SUPPORTED
 
 
-def test_readme_policy_names_the_same_range():
-    readme = _text("README.md")
-    assert "| CPython | " + ", ".join(SUPPORTED[:-1]) + f", {SUPPORTED[-1]}, and free-threaded 3.13t |" in readme
-    assert f"| NumPy | {NUMPY_FLOOR}.0 to the newest release |" in readme
-    assert f"Python {SUPPORTED[0]} to {SUPPORTED[-1]}" in readme  # the two commands' section
+def test_docs_policy_names_the_same_range():
+    policy = _text("docs/platforms.md")  # the site's "Platforms and versions"
+    assert "| CPython | " + ", ".join(SUPPORTED[:-1]) + f", {SUPPORTED[-1]}, and free-threaded 3.13t |" in policy
+    assert f"| NumPy | {NUMPY_FLOOR}.0 to the newest release |" in policy
+    for page in ("README.md", "docs/getting-started.md"):  # the two commands' sections
+        assert f"Python {SUPPORTED[0]} to {SUPPORTED[-1]}" in _text(page), page

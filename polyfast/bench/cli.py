@@ -43,7 +43,7 @@ from polyfast.bench.cases import CASES
 from polyfast.bench.timing import Case, Result
 from polyfast._config import config_dict
 
-#: What ``--quick`` does, as ``--help`` and README.md's "The two commands" say it.
+#: What ``--quick`` does, as ``--help`` and docs/getting-started.md say it.
 QUICK_HELP = "fewer and shorter repeats per engine: a shorter run, rougher times (CI runs it)"
 
 #: `polyfast.bench.timing.time_call` settings of a full run and of ``--quick``.
@@ -194,11 +194,16 @@ def skipped_messages(results: Sequence[Result]) -> list[str]:
 
 
 def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
-               cases: Sequence[Case]) -> None:
-    """Write the run's settings, configuration and results to `path`."""
+               cases: Sequence[Case], load_note: str = "") -> None:
+    """Write the run's settings, configuration and results to `path`.
+
+    `load_note` is `polyfast.bench.timing.LoadMeter.note` of the run: how
+    quiet the machine was (the docs' Performance page states it).
+    """
     document = {
         "format": "polyfast-bench/1",
         "quick": args.quick,
+        "load": load_note,
         "timing": TIMING_QUICK if args.quick else TIMING_FULL,
         "machine": platform.machine(),
         "python": platform.python_version(),
@@ -357,7 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     for name, line in timing.engine_versions().items():
         print(f"- {name}: {line}")
-    print(f"- {load.note()}")
+    load_line = load.note()  # once: the table, the JSON and the plot say the same
+    print(f"- {load_line}")
     fallbacks = {c.name: why for c in cases if (why := c.baseline_fallback())}
     for case in cases:
         line = f"- case {case.name}: {case.title}; baseline: {baseline_of(case, results)}"
@@ -382,10 +388,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
 
     if args.json:
-        write_json(args.json, args, results, cases)
+        write_json(args.json, args, results, cases, load_note=load_line)
         print(f"wrote {args.json}", file=sys.stderr)
     if args.plot:
-        plot(args.plot, results, cases, quick=args.quick, load_note=load.note())
+        plot(args.plot, results, cases, quick=args.quick, load_note=load_line)
         print(f"wrote {args.plot}", file=sys.stderr)
 
     wrong = [f"{r.case}: {r.engine}" for r in results if r.same is False]
