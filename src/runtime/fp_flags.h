@@ -9,38 +9,48 @@
 
 #include <fenv.h>
 
+/* Restoring costs far more than testing (x86: an x87 environment store and
+ * load), and a caller that has computed anything already holds the inexact
+ * flag a kernel raises, so most restores would write back what is there: a
+ * scalar kernel called once per point from numba-compiled code paid that on
+ * every point.  So the flags are restored only when they differ. */
 #if defined(__MINGW32__)
 /* mingw-w64's fesetexceptflag clears the whole MXCSR, exception masks
  * included, so the next overflow traps (seen with Debian 12's mingw-w64
  * under wine).  Test, clear and raise again: the same flags afterwards. */
 typedef struct {
-    int flags;
+    int raised;
 } pf_fpflags;
 
 static inline void pf_fpflags_save(pf_fpflags *saved)
 {
-    saved->flags = fetestexcept(FE_ALL_EXCEPT);
+    saved->raised = fetestexcept(FE_ALL_EXCEPT);
 }
 
 static inline void pf_fpflags_restore(const pf_fpflags *saved)
 {
+    if (fetestexcept(FE_ALL_EXCEPT) == saved->raised)
+        return;
     feclearexcept(FE_ALL_EXCEPT);
-    if (saved->flags != 0)
-        feraiseexcept(saved->flags);
+    if (saved->raised != 0)
+        feraiseexcept(saved->raised);
 }
 #else
 typedef struct {
     fexcept_t flags;
+    int raised;
 } pf_fpflags;
 
 static inline void pf_fpflags_save(pf_fpflags *saved)
 {
+    saved->raised = fetestexcept(FE_ALL_EXCEPT);
     fegetexceptflag(&saved->flags, FE_ALL_EXCEPT);
 }
 
 static inline void pf_fpflags_restore(const pf_fpflags *saved)
 {
-    fesetexceptflag(&saved->flags, FE_ALL_EXCEPT);
+    if (fetestexcept(FE_ALL_EXCEPT) != saved->raised)
+        fesetexceptflag(&saved->flags, FE_ALL_EXCEPT);
 }
 #endif
 
