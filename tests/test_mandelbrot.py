@@ -691,17 +691,24 @@ def test_grid_threads_give_the_same_counts(threads):
             np.testing.assert_array_equal(a, b)
 
 
-def test_grid_shifted_entry_point_refuses_what_it_does_not_expect():
+def test_grid_shifted_private_gufunc_shifts_every_layout_and_stack(threads):
+    """make_fractal's private gufunc: max(count - shift, 0) as each count is
+    stored, on any output layout, rows of a stack split over threads; a
+    negative shift counts as 0; not public."""
     shifted = polyfast._core._mandelbrot_grid_shifted
-    x = np.linspace(-2, 2, 5)
-    out = np.empty((5, 5), np.int64)
-    shifted(x, x, 10, 2, out)
-    np.testing.assert_array_equal(out, np.maximum(materialised(x, x, 10) - 2, 0))
-    with pytest.raises(TypeError):
-        shifted(x.astype(np.float32), x, 10, 2, out)
-    with pytest.raises(ValueError):
-        shifted(x, x, 10, 2, out.T.copy(order="F"))
-    with pytest.raises(ValueError):
-        shifted(x, x[:4], 10, 2, out)
-    with pytest.raises(ValueError):
-        shifted(x, x, 10, -1, out)
+    assert "_mandelbrot_grid_shifted" not in polyfast.__all__
+    assert shifted.signature == "(n),(m),(),()->(m,n)"
+    x = np.linspace(-2, 2, 37)
+    y = np.linspace(-1.5, 1.5, 23)
+    expected = materialised(x, y, 90)
+    for shift in (0, 1, 2, 7, 90, 91):
+        np.testing.assert_array_equal(shifted(x, y, 90, shift), np.maximum(expected - shift, 0))
+    np.testing.assert_array_equal(shifted(x, y, 90, -3), expected)
+    fortran = np.full((23, 37), -1, np.int64, order="F")
+    shifted(x, y, 90, 2, fortran)
+    np.testing.assert_array_equal(fortran, np.maximum(expected - 2, 0))
+    polyfast.set_num_threads(8)
+    ys = np.stack([y, y * 0.5, y[::-1]])
+    got = shifted(x, ys, [90, 300, 5], [1, 2, 0])
+    for k, (limit, shift) in enumerate([(90, 1), (300, 2), (5, 0)]):
+        np.testing.assert_array_equal(got[k], np.maximum(materialised(x, ys[k], limit) - shift, 0))

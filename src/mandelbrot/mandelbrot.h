@@ -352,55 +352,53 @@ PF_DEFINE_MANDELBROT_POINT_FAST(pf_mandelbrot_point_fast_f32, float, sqrtf, 0x1p
  * 1j*y[i] = (0*y[i] - 1*0, 0*0 + 1*y[i]) and x + (re, im) = (x + re, 0 + im),
  * so c = (x[j] + (0*y[i] - 0), 0 + y[i]) (which differs from (x[j], y[i])
  * only in signed zeros, and in a NaN real part when y[i] is infinite or NaN).
- * mandelbrot_grid.c splits the rows over the thread pool; each block of rows
- * (each row, when the output's rows do not follow each other) is one run of
- * the level's grid function: the ufunc's own loop (mandelbrot_simd.c,
- * mandelbrot_scalar.c), which asks a feed for its points a chunk at a time,
- * built in a buffer that stays in cache, and stores max(count - shift, 0)
- * straight into the output, so make_fractal's shift costs no second pass.
- * The loop keeps its vectors busy across chunk ends: only the run's last
- * points wait for the slowest lane of the others.
+ * The generic loop hands each kernel call a block of rows (the spec's split
+ * dimension m); the kernel runs the level's loop over them, one run when the
+ * output's rows follow each other (C order, int64), else one per row, its
+ * points built PF_MB_CHUNK at a time in a buffer that stays in cache, and
+ * stores max(count - shift, 0) straight into the output (shift 0 but for
+ * make_fractal's private _mandelbrot_grid_shifted), so make_fractal's shift
+ * costs no second pass.  The loop keeps its vectors busy across chunk ends:
+ * only the run's last points wait for the slowest lane of the others.
  */
-typedef struct pf_mb_feed pf_mb_feed;
-struct pf_mb_feed {
-    /* Sets *re and *im to the next points' real and imaginary parts (two
-     * contiguous arrays) and returns how many: a multiple of 16 but for the
-     * last chunk, 0 when none are left.  The points of the previous chunk
-     * are no longer read. */
-    intptr_t (*next)(pf_mb_feed *feed, const void **re, const void **im);
-};
 
-/* The counts of the feed's points, the i-th stored at out + i*os. */
-typedef void (*pf_mb_chunk_fn)(pf_mb_feed *feed, int64_t maxiter, int64_t shift, char *out,
-                               intptr_t os);
+/* Points per chunk: 32 KB of complex128, in L1/L2 while the kernel reads it.
+ * A multiple of 16, the most lanes a vector has, so that only a run's last
+ * vector can be short. */
+#define PF_MB_CHUNK 2048
 
+/* The points of a run: row `row`, column `col` next, up to row r1. */
 typedef struct {
-    const char *x, *y;  /* x[j] at x + j*xs, y[i] at y + i*ys */
-    intptr_t nx, ny, xs, ys;
-    int64_t maxiter, shift;
-    char *out;          /* counts[i, j] at out + i*ors + j*ocs (int64) */
+    const char *x, *y; /* x[j] at x + j*xs, y[i] at y + i*ys */
+    intptr_t nx, xs, ys;
+    intptr_t row, col, r1;
+} pf_mb_rows;
+
+/* One grid item of a kernel call: its rows and where the counts go. */
+typedef struct {
+    pf_mb_rows rows;
+    intptr_t ny;
+    int64_t maxiter, shift; /* shift >= 0 */
+    char *out;              /* counts[i, j] at out + i*ors + j*ocs (int64) */
     intptr_t ors, ocs;
 } pf_mb_grid;
 
-/* float64 x, y (complex128 points) with chunk functions for c128, float32
- * with chunks for c64.  The caller has released the GIL; the FP flags are
- * restored. */
-void pf_mandelbrot_grid_run_f64(const pf_mb_grid *grid, pf_mb_chunk_fn chunk);
-void pf_mandelbrot_grid_run_f32(const pf_mb_grid *grid, pf_mb_chunk_fn chunk);
+/* Item i of a grid kernel's call: args = (x, y, maxiter, out), or
+ * (x, y, maxiter, shift, out) when `shifted` (a negative shift counts as 0);
+ * core_dims = (n, m); steps = the outer strides, then x's, y's, out's row
+ * and out's column strides. */
+void pf_mb_grid_args(char *const *args, const intptr_t *steps, const intptr_t *core_dims,
+                     intptr_t i, int shifted, pf_mb_grid *grid);
 
-/* The gufunc's kernels at every level: args = (x, y, maxiter, out), core
- * dimensions (n, m), steps = 4 outer strides, then x's, y's, out's row and
- * out's column strides. */
-void pf_mandelbrot_grid_kernel_f64(char *const *args, intptr_t n, const intptr_t *core_dims,
-                                   const intptr_t *steps, pf_mb_chunk_fn chunk);
-void pf_mandelbrot_grid_kernel_f32(char *const *args, intptr_t n, const intptr_t *core_dims,
-                                   const intptr_t *steps, pf_mb_chunk_fn chunk);
+/* Sets up the grid's next run of rows and *out, its first count's address;
+ * 0 when no row is left. */
+int pf_mb_grid_next_run(pf_mb_grid *grid, char **out);
 
-#define PF_MB_DECLARE_CHUNKS(level)                                        \
-    void pf_mb_chunk_c128_##level(pf_mb_feed *, int64_t, int64_t, char *, intptr_t); \
-    void pf_mb_chunk_c64_##level(pf_mb_feed *, int64_t, int64_t, char *, intptr_t);
-PF_FOR_EACH_SIMD_LEVEL(PF_MB_DECLARE_CHUNKS)
-#undef PF_MB_DECLARE_CHUNKS
+/* Fills re and im with the run's next points, at most PF_MB_CHUNK (a
+ * multiple of 16 but for the run's last chunk); 0 when the run is over or
+ * the call was interrupted. */
+intptr_t pf_mb_fill_f64(pf_mb_rows *rows, double *re, double *im);
+intptr_t pf_mb_fill_f32(pf_mb_rows *rows, float *re, float *im);
 
 /* args = (c, maxiter, out); steps = their outer strides.  c is complex64
  * (c64, iterated in float) or complex128 (c128, in double), maxiter and out

@@ -88,18 +88,19 @@
  * not yet handed to a lane, n the number known so far.  Point i's real part
  * is at c + (i - cbase)*cs, its imaginary part at ci + (i - cbase)*cs: the
  * ufunc's complex array (ci = c + one float, cs its stride) has them all at
- * once (feed NULL, cbase 0); a grid run (mandelbrot_grid.c) gets them a chunk
- * at a time from `feed`, as two arrays (cs one float), which it refills
- * chunk after chunk once the lanes have loaded every point before
- * (pf_mb_more).  Each count is stored as
- * max(count - shift, 0) (shift 0 for the ufunc; make_fractal's 1 or 2). */
+ * once (rows NULL, cbase 0); a grid run gets them a chunk at a time from its
+ * `rows` (mandelbrot.h), built into the two arrays bre and bim (cs one
+ * float), refilled chunk after chunk once the lanes have loaded every point
+ * before (pf_mb_more).  Each count is stored as max(count - shift, 0)
+ * (shift 0 for the ufunc; make_fractal's 1 or 2). */
 typedef struct {
     const char *c, *ci, *maxiter;
     char *out;
     intptr_t cs, ms, os;
     intptr_t n, next, cbase;
     int64_t shift;
-    pf_mb_feed *feed;
+    pf_mb_rows *rows;
+    void *bre, *bim;
 } pf_mb_io;
 
 static inline const char *pf_mb_cptr(const pf_mb_io *io, intptr_t i)
@@ -110,24 +111,6 @@ static inline const char *pf_mb_cptr(const pf_mb_io *io, intptr_t i)
 static inline const char *pf_mb_ciptr(const pf_mb_io *io, intptr_t i)
 {
     return io->ci + (i - io->cbase) * io->cs;
-}
-
-/* The feed's next chunk, once every known point has been loaded: 0 if none. */
-static int pf_mb_more(pf_mb_io *io)
-{
-    if (io->feed == NULL)
-        return 0;
-    const void *re, *im;
-    const intptr_t m = io->feed->next(io->feed, &re, &im);
-    if (m <= 0) {
-        io->feed = NULL;
-        return 0;
-    }
-    io->c = (const char *)re;
-    io->ci = (const char *)im;
-    io->cbase = io->n;
-    io->n += m;
-    return 1;
 }
 
 static inline void pf_mb_store(const pf_mb_io *io, intptr_t i, int64_t count)
@@ -150,6 +133,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_BITS PF_MB_BITS_64
 #define PF_MB_UNORD PF_MB_UNORD_64
 #define PF_MB_POINT pf_mandelbrot_point_fast_f64
+#define PF_MB_FILL pf_mb_fill_f64
 #define PF_MB_SQRT PF_MB_SQRT_64
 #define PF_MB_U 0x1p-53
 #define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F64
@@ -164,6 +148,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_FILL
 #undef PF_MB_SQRT
 #undef PF_MB_U
 #undef PF_MB_CYCLE_FLOOR
@@ -178,6 +163,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #define PF_MB_BITS PF_MB_BITS_32
 #define PF_MB_UNORD PF_MB_UNORD_32
 #define PF_MB_POINT pf_mandelbrot_point_fast_f32
+#define PF_MB_FILL pf_mb_fill_f32
 #define PF_MB_SQRT PF_MB_SQRT_32
 #define PF_MB_U 0x1p-24f
 #define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F32
@@ -192,6 +178,7 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 #undef PF_MB_BITS
 #undef PF_MB_UNORD
 #undef PF_MB_POINT
+#undef PF_MB_FILL
 #undef PF_MB_SQRT
 #undef PF_MB_U
 #undef PF_MB_CYCLE_FLOOR
@@ -210,6 +197,24 @@ static inline int64_t pf_mb_maxiter(const pf_mb_io *io, intptr_t i)
 typedef PF_MB_T PF_MB_V __attribute__((vector_size(PF_VBYTES)));
 typedef PF_MB_IT PF_MB_IV __attribute__((vector_size(PF_VBYTES)));
 typedef int64_t PF_MB_I64V __attribute__((vector_size(PF_MB_LANES * 8)));
+
+/* The grid run's next chunk, once every known point has been loaded: 0 if
+ * none. */
+static int PF_MB_FN(pf_mb_more)(pf_mb_io *io)
+{
+    if (io->rows == NULL)
+        return 0;
+    const intptr_t m = PF_MB_FILL(io->rows, io->bre, io->bim);
+    if (m <= 0) {
+        io->rows = NULL;
+        return 0;
+    }
+    io->c = (const char *)io->bre;
+    io->ci = (const char *)io->bim;
+    io->cbase = io->n;
+    io->n += m;
+    return 1;
+}
 
 /* An integer vector with all-ones lanes where `bits` has ones. */
 static inline PF_MB_IV PF_MB_FN(pf_mb_lanemask)(unsigned bits)
@@ -472,7 +477,7 @@ static inline void PF_MB_FN(pf_mb_split)(const char *p, PF_MB_V *cr, PF_MB_V *ci
 
 /* Whole vectors can be loaded from io (pf_mb_vload): (re, im) pairs one
  * after the other, or real and imaginary parts each with a float's stride
- * (the grid feed's two arrays; a complex array with that stride, whose
+ * (a grid run's two arrays; a complex array with that stride, whose
  * points overlap, reads the same way). */
 static inline int PF_MB_FN(pf_mb_vloadable)(const pf_mb_io *io)
 {
@@ -495,7 +500,7 @@ static inline void PF_MB_FN(pf_mb_vload)(const pf_mb_io *io, intptr_t i, PF_MB_V
 static int PF_MB_FN(pf_mb_load)(PF_MB_GROUP *g, PF_MB_FN(pf_mb_lanes) *lanes,
                                 pf_mb_io *io, int64_t k)
 {
-    while (io->next < io->n || pf_mb_more(io)) {
+    while (io->next < io->n || PF_MB_FN(pf_mb_more)(io)) {
         const intptr_t base = io->next;
         const intptr_t count = io->n - base < PF_MB_LANES ? io->n - base : PF_MB_LANES;
         io->next += count;
@@ -735,7 +740,7 @@ static void PF_MB_FN(pf_mb_run)(pf_mb_io io)
 #undef PF_MB_INIT
     /* One small maxiter for all: no check, no blocks.  No interrupt check
      * either: every point takes fewer than PF_MB_TRAP_MIN_MAXITER steps, and
-     * the caller's chunks (the pool's, the grid feed's) are checked. */
+     * the caller's chunks (the pool's, a grid run's fills) are checked. */
     if (fast && !traps) {
         for (int64_t k = 1; live > 0; k++) {
             PF_MB_EACH_GROUP(PF_MB_STEP)
@@ -766,7 +771,7 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     pf_mb_io io = {
         .c = args[0], .ci = args[0] + sizeof(PF_MB_T), .maxiter = args[1], .out = args[2],
         .cs = steps[0], .ms = steps[1], .os = steps[2],
-        .n = n, .next = 0, .cbase = 0, .shift = 0, .feed = NULL,
+        .n = n, .next = 0, .cbase = 0, .shift = 0, .rows = NULL,
     };
     pf_fpflags saved;
     pf_fpflags_save(&saved);
@@ -774,27 +779,46 @@ PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot, PF_MB_CSUFFIX)))
     pf_fpflags_restore(&saved);
 }
 
-/* A grid run (mandelbrot_grid.c): the feed's points, one maxiter, counts
- * shifted and stored with stride os. */
-void PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX))(pf_mb_feed *feed, int64_t maxiter,
-                                                int64_t shift, char *out, intptr_t os)
+/* mandelbrot_grid and make_fractal's _mandelbrot_grid_shifted: each run of
+ * rows (mandelbrot.h) one run of the loop, one maxiter, counts shifted and
+ * stored with the output's column stride. */
+static void PF_MB_FN(pf_mb_grid)(char *const *args, intptr_t n, const intptr_t *core_dims,
+                                 const intptr_t *steps, int shifted)
 {
-    pf_mb_io io = {
-        .c = NULL, .ci = NULL, .maxiter = (const char *)&maxiter, .out = out,
-        .cs = (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = os,
-        .n = 0, .next = 0, .cbase = 0, .shift = shift, .feed = feed,
-    };
-    if (pf_mb_more(&io))
-        PF_MB_FN(pf_mb_run)(io);
+    PF_MB_T re[PF_MB_CHUNK], im[PF_MB_CHUNK];
+    pf_fpflags saved;
+    pf_fpflags_save(&saved);
+    for (intptr_t item = 0; item < n; item++) {
+        pf_mb_grid grid;
+        pf_mb_grid_args(args, steps, core_dims, item, shifted, &grid);
+        char *out;
+        while (pf_mb_grid_next_run(&grid, &out)) {
+            pf_mb_io io = {
+                .c = NULL, .ci = NULL, .maxiter = (const char *)&grid.maxiter, .out = out,
+                .cs = (intptr_t)sizeof(PF_MB_T), .ms = 0, .os = grid.ocs,
+                .n = 0, .next = 0, .cbase = 0, .shift = grid.shift,
+                .rows = &grid.rows, .bre = re, .bim = im,
+            };
+            if (PF_MB_FN(pf_mb_more)(&io))
+                PF_MB_FN(pf_mb_run)(io);
+        }
+    }
+    pf_fpflags_restore(&saved);
 }
 
-/* mandelbrot_grid, (n),(m),()->(m,n): the grid driver with this level's chunks. */
 PF_KERNEL(PF_NAME(PF_CAT(pf_mandelbrot_grid, PF_MB_SUFFIX)))
 {
-    PF_CAT(pf_mandelbrot_grid_kernel, PF_MB_SUFFIX)(args, n, core_dims, steps,
-                                                    PF_NAME(PF_CAT(pf_mb_chunk, PF_MB_CSUFFIX)));
     (void)hints;
+    PF_MB_FN(pf_mb_grid)(args, n, core_dims, steps, 0);
 }
+
+#if PF_MB_TBYTES == 8
+PF_KERNEL(PF_NAME(pf_mandelbrot_grid_shifted_f64))
+{
+    (void)hints;
+    PF_MB_FN(pf_mb_grid)(args, n, core_dims, steps, 1);
+}
+#endif
 
 #undef PF_MB_ACT
 #undef PF_MB_STILL
