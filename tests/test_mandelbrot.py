@@ -472,7 +472,7 @@ def test_notebook_module_doctests():
     assert runner.failures == 0
 
 
-# --- the interior shortcut (trap checks, mandelbrot.h) ------------------------
+# --- the interior shortcut (trap checks, mandelbrot_traps.h) --------------------
 
 BOUNDARY_DISTANCES = [10.0**-e for e in range(3, 16)]
 
@@ -527,6 +527,61 @@ def assert_every_level_gives(tmp_path, c, maxiter, expected):
         with np.load(path) as got:
             for key in ("c128", "c64"):
                 np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
+
+
+TRAP_TIME_SCRIPT = """
+import json, time
+import numpy as np
+import polyfast
+polyfast.set_num_threads(1)
+c = complex(-0.26975676940458815, -0.6556257324277116)
+maxiter = 2**31
+
+def fastest(points, limit, repeats=3):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        polyfast.mandelbrot(points, limit)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+# Work that no trap shortens: the cusp c = 1/4 iterated 2**20 steps, 40 lanes.
+floor = fastest(np.full(40, 0.25, np.complex128), 2**20)
+alone = fastest(np.array([c] * 8), maxiter)
+times = {{}}
+for before in (0, 1, 3, 5, 7, 32, 33):
+    points = np.array([2.5] * before + [c] * 8)
+    times[before] = float("inf")
+    for _ in range(3):  # a failed trap iterates 2**31 steps: seconds per try
+        start = time.perf_counter()
+        counts = polyfast.mandelbrot(points, maxiter)
+        times[before] = min(times[before], time.perf_counter() - start)
+        assert (counts[before:] == maxiter).all()
+        if times[before] < 20 * (alone + floor):
+            break
+print(json.dumps({{"level": polyfast.get_simd_level(), "floor": floor, "alone": alone,
+                  "among": times}}))
+"""
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_trap_time_depends_on_the_point_not_on_its_neighbours(level):
+    """The sweep's reproducer: a point of a period-<= 48 component whose
+    cycle trap succeeded alone and failed behind 32 escaping neighbours (its
+    vector loaded at another step mod 8), then ran to maxiter.  The checks
+    now look at a point's own step counts: alone or behind 0 ... 33
+    neighbours it returns in comparable time, at every SIMD level (a failed
+    trap would take seconds at maxiter 2**31, against milliseconds)."""
+    if LEVELS.index(level) > LEVELS.index(polyfast.get_cpu_simd_level()):
+        pytest.skip(f"this CPU has no {level}")
+    env = dict(os.environ, POLYFAST_SIMD=level)
+    out = subprocess.run([sys.executable, "-I", "-c", TRAP_TIME_SCRIPT.format()], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    import json
+    got = json.loads(out)
+    assert got["level"] == level
+    for before, took in got["among"].items():
+        assert took < 20 * (got["alone"] + got["floor"]), (before, got)
 
 
 def other_component_points():

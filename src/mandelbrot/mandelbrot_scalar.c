@@ -22,8 +22,8 @@
         pf_fpflags_restore(&saved);                                        \
     }
 
-PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_fast_f32)
-PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_fast_f64)
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_f32)
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_f64)
 
 /* mandelbrot_grid and make_fractal's _mandelbrot_grid_shifted: the points
  * of each run of rows a chunk at a time (mandelbrot.h). */
@@ -57,9 +57,9 @@ PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_poi
     }
 
 PF_DEFINE_MANDELBROT_GRID_SCALAR(pf_mb_grid_f64, double, pf_mb_fill_f64,
-                                 pf_mandelbrot_point_fast_f64)
+                                 pf_mandelbrot_point_f64)
 PF_DEFINE_MANDELBROT_GRID_SCALAR(pf_mb_grid_f32, float, pf_mb_fill_f32,
-                                 pf_mandelbrot_point_fast_f32)
+                                 pf_mandelbrot_point_f32)
 
 PF_KERNEL(pf_mandelbrot_grid_f64_scalar)
 {
