@@ -767,3 +767,34 @@ def test_grid_shifted_private_gufunc_shifts_every_layout_and_stack(threads):
     got = shifted(x, ys, [90, 300, 5], [1, 2, 0])
     for k, (limit, shift) in enumerate([(90, 1), (300, 2), (5, 0)]):
         np.testing.assert_array_equal(got[k], np.maximum(materialised(x, ys[k], limit) - shift, 0))
+
+
+def test_real_input_takes_the_loop_numpy_casts_it_to():
+    """The docstring's promise: float32 input is iterated in float32 (the
+    complex64 loop, by NumPy's safe casting), float64 in float64."""
+    assert polyfast.mandelbrot.resolve_dtypes((np.dtype(np.float32), np.dtype(np.int64), None))[0] == np.complex64
+    assert polyfast.mandelbrot.resolve_dtypes((np.dtype(np.float64), np.dtype(np.int64), None))[0] == np.complex128
+    points = np.linspace(-2, 0.5, 101)
+    np.testing.assert_array_equal(mandelbrot(points.astype(np.float32), 300),
+                                  mandelbrot(points.astype(np.complex64), 300))
+    np.testing.assert_array_equal(mandelbrot(points, 300), mandelbrot(points.astype(np.complex128), 300))
+
+
+@pytest.mark.parametrize("func", [make_fractal, make_fractal_nb])
+def test_make_fractal_exact_up_to_the_largest_iterations(func):
+    """iterations - 1 for points that never escape, up to iterations = 2**63
+    (the largest whose counts fit in int64), the escape steps unchanged; a
+    clear ValueError past it."""
+    # (3, 3): c = 0 in the middle, which the cardioid trap catches at once,
+    # and eight points that escape at the first step
+    small = func((3, 3), 1000)
+    inside = small == 999
+    assert inside.sum() == 1
+    for iterations in (2**62, 2**63 - 2, 2**63 - 1, 2**63):
+        got = func((3, 3), iterations)
+        assert got.dtype == np.int64
+        assert (got[inside] == iterations - 1).all(), iterations
+        np.testing.assert_array_equal(got[~inside], small[~inside])
+    assert make_fractal((3, 3), 2**63 - 1)[1, 1] == 2**63 - 2
+    with pytest.raises(ValueError, match="2\\*\\*63"):
+        func((3, 3), 2**63 + 1)

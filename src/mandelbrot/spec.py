@@ -33,7 +33,10 @@ ufunc(
     ----------
     c : array_like
         Points of the complex plane; complex64 and complex128 have loops of
-        their own, real input is cast to complex128.
+        their own; other input takes the first loop NumPy can cast it to
+        safely: float32 (float16, bool, 8- and 16-bit integers) the
+        complex64 loop, float64 (32- and 64-bit integers) the complex128
+        one.
     maxiter : array_like of int
         Iteration limit, int64, broadcast against ``c`` like any ufunc
         argument (one limit per point is allowed).
