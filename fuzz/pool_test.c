@@ -186,7 +186,7 @@ static void check_interrupt(int nthreads)
 {
     enum { N = 4099 };
     const pf_simd_level best = pf_cpu_best_simd_level();
-    /* c = 1/4, the cusp: never escapes, and no trap (mandelbrot.h) proves it,
+    /* c = 1/4, the cusp: never escapes, and no trap (mandelbrot_traps.h) proves it,
      * so every step runs */
     double *c = calloc(2 * N, sizeof *c);
     int64_t *out = malloc(N * sizeof *out);

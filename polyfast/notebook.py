@@ -402,18 +402,34 @@ def _iterations(func: str, iterations: object) -> int:
         ) from None
 
 
-def _counts(size: tuple[int, int], maxiter: int, shift: int) -> NDArray[np.int64]:
+def _counts(func: str, size: tuple[int, int], maxiter: int, shift: int) -> NDArray[np.int64]:
     """``max(mandelbrot(c, maxiter) - shift, 0)`` on the notebook's grid.
 
-    One pass in C (``polyfast.mandelbrot_grid``'s driver with the shift
-    applied as each count is stored): no complex grid, no second pass over
-    the counts.
+    One pass in C (the private gufunc ``_mandelbrot_grid_shifted``: the
+    kernels of ``polyfast.mandelbrot_grid`` with the shift applied as each
+    count is stored): no complex grid, no second pass over the counts.
+    Exact for every ``maxiter`` whose counts fit in int64; ValueError past.
     """
+    if maxiter - shift > _INT64_MAX:
+        raise ValueError(
+            f"{func}() argument 'iterations' must be at most 2**63: its counts are int64"
+        )
     nx, ny = size
     x = np.linspace(-2, 2, nx)
     y = np.linspace(-2, 2, ny)
     counts = np.empty((ny, nx), dtype=np.int64)
-    _mandelbrot_grid_shifted(x, y, min(maxiter, _INT64_MAX), shift, counts)
+    if maxiter <= _INT64_MAX:
+        _mandelbrot_grid_shifted(x, y, maxiter, shift, counts)
+        return counts
+    # maxiter past int64: with the limit INT64_MAX, a point that escapes
+    # gets its escape step, the same as with maxiter; one that gets the limit
+    # was proven never to escape (a trap, or a NaN: 2**63 steps are out of
+    # any run's reach), so its count is maxiter.
+    _mandelbrot_grid_shifted(x, y, _INT64_MAX, 0, counts)
+    never = counts == _INT64_MAX
+    np.subtract(counts, shift, out=counts)
+    np.maximum(counts, 0, out=counts)
+    counts[never] = maxiter - shift
     return counts
 
 
@@ -452,12 +468,13 @@ def make_fractal(
         If `size` is not a sequence of two integers or `iterations` is not an
         integer.
     ValueError
-        If `size` does not have two items or has a negative one.
+        If `size` does not have two items or has a negative one, or
+        `iterations` exceeds 2**63 (its counts would not fit in int64).
 
     See Also
     --------
     make_fractal_nb : The notebook's loop version (one more count per point).
-    polyfast.mandelbrot_grid : The gufunc underneath (its driver, with the shift).
+    polyfast.mandelbrot_grid : The gufunc underneath (its kernels, with the shift).
 
     Notes
     -----
@@ -483,7 +500,7 @@ def make_fractal(
     count = _iterations("make_fractal", iterations)
     if count <= 0:
         return np.zeros((ny, nx), dtype=np.int64)
-    return _counts((nx, ny), count + 1, 2)
+    return _counts("make_fractal", (nx, ny), count + 1, 2)
 
 
 def make_fractal_nb(
@@ -521,12 +538,13 @@ def make_fractal_nb(
         If `size` is not a sequence of two integers or `iterations` is not an
         integer.
     ValueError
-        If `size` does not have two items or has a negative one.
+        If `size` does not have two items or has a negative one, or
+        `iterations` exceeds 2**63 (its counts would not fit in int64).
 
     See Also
     --------
     make_fractal : The notebook's NumPy version.
-    polyfast.mandelbrot_grid : The gufunc underneath (its driver, with the shift).
+    polyfast.mandelbrot_grid : The gufunc underneath (its kernels, with the shift).
 
     Notes
     -----
@@ -548,7 +566,7 @@ def make_fractal_nb(
     count = _iterations("make_fractal_nb", iterations)
     if count <= 0:
         return np.zeros((ny, nx), dtype=np.int64)
-    return _counts((nx, ny), count, 1)
+    return _counts("make_fractal_nb", (nx, ny), count, 1)
 
 
 # --------------------------------------------------------------------------

@@ -82,7 +82,7 @@ print("same" if same else "DIFFERENT", flush=True)
 LONG_CALLS = {
     "make_fractal": ("", "polyfast.notebook.make_fractal((512, 512), 10**8)"),
     # The cusp c = 1/4 never escapes and no trap can prove it (its orbit is
-    # not attracted, mandelbrot.h), so every step runs; c = 0 would be
+    # not attracted, mandelbrot_traps.h), so every step runs; c = 0 would be
     # trapped at once.  64 points: NumPy keeps the GIL for so small a call.
     "mandelbrot_few_points": ("", "polyfast.mandelbrot(np.full(64, 0.25 + 0j), 10**9)"),
     "mandelbrot_many_points": ("", "polyfast.mandelbrot(np.full(100_000, 0.25 + 0j), 10**9)"),

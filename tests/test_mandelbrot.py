@@ -472,7 +472,7 @@ def test_notebook_module_doctests():
     assert runner.failures == 0
 
 
-# --- the interior shortcut (trap checks, mandelbrot.h) ------------------------
+# --- the interior shortcut (trap checks, mandelbrot_traps.h) --------------------
 
 BOUNDARY_DISTANCES = [10.0**-e for e in range(3, 16)]
 
@@ -527,6 +527,61 @@ def assert_every_level_gives(tmp_path, c, maxiter, expected):
         with np.load(path) as got:
             for key in ("c128", "c64"):
                 np.testing.assert_array_equal(got[key], expected[key], err_msg=f"{level} {key}")
+
+
+TRAP_TIME_SCRIPT = """
+import json, time
+import numpy as np
+import polyfast
+polyfast.set_num_threads(1)
+c = complex(-0.26975676940458815, -0.6556257324277116)
+maxiter = 2**31
+
+def fastest(points, limit, repeats=3):
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        polyfast.mandelbrot(points, limit)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+# Work that no trap shortens: the cusp c = 1/4 iterated 2**20 steps, 40 lanes.
+floor = fastest(np.full(40, 0.25, np.complex128), 2**20)
+alone = fastest(np.array([c] * 8), maxiter)
+times = {{}}
+for before in (0, 1, 3, 5, 7, 32, 33):
+    points = np.array([2.5] * before + [c] * 8)
+    times[before] = float("inf")
+    for _ in range(3):  # a failed trap iterates 2**31 steps: seconds per try
+        start = time.perf_counter()
+        counts = polyfast.mandelbrot(points, maxiter)
+        times[before] = min(times[before], time.perf_counter() - start)
+        assert (counts[before:] == maxiter).all()
+        if times[before] < 20 * (alone + floor):
+            break
+print(json.dumps({{"level": polyfast.get_simd_level(), "floor": floor, "alone": alone,
+                  "among": times}}))
+"""
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_trap_time_depends_on_the_point_not_on_its_neighbours(level):
+    """The sweep's reproducer: a point of a period-<= 48 component whose
+    cycle trap succeeded alone and failed behind 32 escaping neighbours (its
+    vector loaded at another step mod 8), then ran to maxiter.  The checks
+    now look at a point's own step counts: alone or behind 0 ... 33
+    neighbours it returns in comparable time, at every SIMD level (a failed
+    trap would take seconds at maxiter 2**31, against milliseconds)."""
+    if LEVELS.index(level) > LEVELS.index(polyfast.get_cpu_simd_level()):
+        pytest.skip(f"this CPU has no {level}")
+    env = dict(os.environ, POLYFAST_SIMD=level)
+    out = subprocess.run([sys.executable, "-I", "-c", TRAP_TIME_SCRIPT.format()], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    import json
+    got = json.loads(out)
+    assert got["level"] == level
+    for before, took in got["among"].items():
+        assert took < 20 * (got["alone"] + got["floor"]), (before, got)
 
 
 def other_component_points():
@@ -691,17 +746,55 @@ def test_grid_threads_give_the_same_counts(threads):
             np.testing.assert_array_equal(a, b)
 
 
-def test_grid_shifted_entry_point_refuses_what_it_does_not_expect():
+def test_grid_shifted_private_gufunc_shifts_every_layout_and_stack(threads):
+    """make_fractal's private gufunc: max(count - shift, 0) as each count is
+    stored, on any output layout, rows of a stack split over threads; a
+    negative shift counts as 0; not public."""
     shifted = polyfast._core._mandelbrot_grid_shifted
-    x = np.linspace(-2, 2, 5)
-    out = np.empty((5, 5), np.int64)
-    shifted(x, x, 10, 2, out)
-    np.testing.assert_array_equal(out, np.maximum(materialised(x, x, 10) - 2, 0))
-    with pytest.raises(TypeError):
-        shifted(x.astype(np.float32), x, 10, 2, out)
-    with pytest.raises(ValueError):
-        shifted(x, x, 10, 2, out.T.copy(order="F"))
-    with pytest.raises(ValueError):
-        shifted(x, x[:4], 10, 2, out)
-    with pytest.raises(ValueError):
-        shifted(x, x, 10, -1, out)
+    assert "_mandelbrot_grid_shifted" not in polyfast.__all__
+    assert shifted.signature == "(n),(m),(),()->(m,n)"
+    x = np.linspace(-2, 2, 37)
+    y = np.linspace(-1.5, 1.5, 23)
+    expected = materialised(x, y, 90)
+    for shift in (0, 1, 2, 7, 90, 91):
+        np.testing.assert_array_equal(shifted(x, y, 90, shift), np.maximum(expected - shift, 0))
+    np.testing.assert_array_equal(shifted(x, y, 90, -3), expected)
+    fortran = np.full((23, 37), -1, np.int64, order="F")
+    shifted(x, y, 90, 2, fortran)
+    np.testing.assert_array_equal(fortran, np.maximum(expected - 2, 0))
+    polyfast.set_num_threads(8)
+    ys = np.stack([y, y * 0.5, y[::-1]])
+    got = shifted(x, ys, [90, 300, 5], [1, 2, 0])
+    for k, (limit, shift) in enumerate([(90, 1), (300, 2), (5, 0)]):
+        np.testing.assert_array_equal(got[k], np.maximum(materialised(x, ys[k], limit) - shift, 0))
+
+
+def test_real_input_takes_the_loop_numpy_casts_it_to():
+    """The docstring's promise: float32 input is iterated in float32 (the
+    complex64 loop, by NumPy's safe casting), float64 in float64."""
+    assert polyfast.mandelbrot.resolve_dtypes((np.dtype(np.float32), np.dtype(np.int64), None))[0] == np.complex64
+    assert polyfast.mandelbrot.resolve_dtypes((np.dtype(np.float64), np.dtype(np.int64), None))[0] == np.complex128
+    points = np.linspace(-2, 0.5, 101)
+    np.testing.assert_array_equal(mandelbrot(points.astype(np.float32), 300),
+                                  mandelbrot(points.astype(np.complex64), 300))
+    np.testing.assert_array_equal(mandelbrot(points, 300), mandelbrot(points.astype(np.complex128), 300))
+
+
+@pytest.mark.parametrize("func", [make_fractal, make_fractal_nb])
+def test_make_fractal_exact_up_to_the_largest_iterations(func):
+    """iterations - 1 for points that never escape, up to iterations = 2**63
+    (the largest whose counts fit in int64), the escape steps unchanged; a
+    clear ValueError past it."""
+    # (3, 3): c = 0 in the middle, which the cardioid trap catches at once,
+    # and eight points that escape at the first step
+    small = func((3, 3), 1000)
+    inside = small == 999
+    assert inside.sum() == 1
+    for iterations in (2**62, 2**63 - 2, 2**63 - 1, 2**63):
+        got = func((3, 3), iterations)
+        assert got.dtype == np.int64
+        assert (got[inside] == iterations - 1).all(), iterations
+        np.testing.assert_array_equal(got[~inside], small[~inside])
+    assert make_fractal((3, 3), 2**63 - 1)[1, 1] == 2**63 - 2
+    with pytest.raises(ValueError, match="2\\*\\*63"):
+        func((3, 3), 2**63 + 1)

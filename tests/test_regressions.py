@@ -1,4 +1,5 @@
-"""Regression tests for findings of the reliability work (issue 7).
+"""Regression tests: extreme arguments (maxiter, sizes, priors) that the
+sanitizers once caught in the kernels and the drop-ins.
 
 Each test names the stage that found the bug; .ci/sanitize.sh runs them under
 ASan/UBSan, where the C bugs were visible.

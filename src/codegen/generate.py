@@ -2,15 +2,21 @@
 
 A spec file is Python that calls two functions, given to it by this script:
 
-``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False)``
-    One NumPy ufunc.  ``loops`` maps a type signature such as
+``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False, split=None)``
+    One NumPy ufunc (a name starting with ``_`` is private: built, but left
+    out of ``__all__``).  ``loops`` maps a type signature such as
     ``"f32,i64->f32"`` (f32 f64 c64 c128 i64) to ``"simd"`` (a kernel at every
     SIMD level) or ``"scalar"`` (one kernel).  The kernels are named from the
     ufunc and its first input type: ``pf_<name>_<type>_<level>``, e.g.
-    ``pf_poly8_f64_avx2``; ``process_core_dims=True`` names
+    ``pf_poly8_f64_avx2`` (leading underscores of a private name dropped);
+    ``process_core_dims=True`` names
     ``pf_<name>_process_core_dims``.  ``min_parallel`` (outer items below
     which one thread runs) and ``grain`` (fewest outer items in a block) are
-    the thread pool's split.  ``doc`` is numpydoc text, indented as it reads;
+    the thread pool's split.  ``split`` names a core dimension of a gufunc
+    whose items the generic loop may split as well as the outer ones (each
+    unit is then one outer item's slice along it; ``min_parallel`` counts
+    its items' work, ``grain`` units): the kernel is called on a block of
+    that dimension like on a whole item.  ``doc`` is numpydoc text, indented as it reads;
     a line ``{where and kwargs}`` stands for the two entries every elementwise
     ufunc documents alike (WHERE_AND_KWARGS).
 
@@ -88,6 +94,7 @@ class Ufunc:
     signature: str | None
     process_core_dims: bool
     origin: str
+    split_dim: int = -1  # NumPy's index of the splittable core dimension
 
 
 @dataclasses.dataclass
@@ -123,7 +130,7 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
     origin = resolved.relative_to(SRC).as_posix() if resolved.is_relative_to(SRC) else str(path)
 
     def ufunc(name, *, loops, min_parallel, grain, doc, signature=None,
-              process_core_dims=False):
+              process_core_dims=False, split=None):
         parsed = []
         for types, kind in loops.items():
             if kind not in LOOP_KINDS:
@@ -146,9 +153,17 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
                                 f"{nin} inputs and {nout} outputs")
         if not (isinstance(min_parallel, int) and isinstance(grain, int) and grain >= 1):
             raise SpecError(f"{origin}: {name}: min_parallel and grain must be integers, grain >= 1")
+        split_dim = -1
+        if split is not None:
+            # NumPy numbers the core dimensions in order of first appearance
+            names = list(dict.fromkeys(re.findall(r"\w+", signature or "")))
+            if split not in names:
+                raise SpecError(f"{origin}: {name}: split {split!r} is not a core dimension "
+                                f"of {signature!r}")
+            split_dim = names.index(split)
         text = inspect.cleandoc(doc).replace("{where and kwargs}", WHERE_AND_KWARGS) + "\n"
         ufuncs.append(Ufunc(name, parsed, min_parallel, grain, text, signature,
-                            process_core_dims, origin))
+                            process_core_dims, origin, split_dim))
 
     def function(name, *, args, doc, stub, flags="METH_VARARGS"):
         if flags not in METH_FLAGS:
@@ -173,7 +188,7 @@ def c_string(text: str, indent: str = "    ") -> str:
 
 
 def kernel_base(u: Ufunc, ins: list[str]) -> str:
-    return f"pf_{u.name}_{ins[0]}"
+    return f"pf_{u.name.lstrip('_')}_{ins[0]}"
 
 
 def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
@@ -218,6 +233,7 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
             f"    .nout = {nout},",
             f"    .min_parallel = {u.min_parallel},",
             f"    .grain = {u.grain},",
+            f"    .split_dim = {u.split_dim},",
             f"    .process_core_dims = {core_dims},",
             f"    .nloops = {len(u.loops)},",
             f"    .loops = {u.name}_loops,",
@@ -241,7 +257,8 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
 
 def public_names(ufuncs: list[Ufunc], functions: list[Function]) -> list[str]:
     """The module's ``__all__``: every ufunc, then the public functions."""
-    return [u.name for u in ufuncs] + [f.name for f in functions if not f.name.startswith("_")]
+    return ([u.name for u in ufuncs if not u.name.startswith("_")]
+            + [f.name for f in functions if not f.name.startswith("_")])
 
 
 def render_stub(ufuncs: list[Ufunc], functions: list[Function]) -> str:

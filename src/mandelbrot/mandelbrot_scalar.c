@@ -22,39 +22,59 @@
         pf_fpflags_restore(&saved);                                        \
     }
 
-PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_fast_f32)
-PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_fast_f64)
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c64_scalar, float, pf_mandelbrot_point_f32)
+PF_DEFINE_MANDELBROT_SCALAR(pf_mandelbrot_c128_scalar, double, pf_mandelbrot_point_f64)
 
-/* A grid run (mandelbrot_grid.c) and the mandelbrot_grid kernels. */
-#define PF_DEFINE_MANDELBROT_CHUNK(name, T, point)                         \
-    void name(pf_mb_feed *feed, int64_t maxiter, int64_t shift, char *out, intptr_t os) \
+/* mandelbrot_grid and make_fractal's _mandelbrot_grid_shifted: the points
+ * of each run of rows a chunk at a time (mandelbrot.h). */
+#define PF_DEFINE_MANDELBROT_GRID_SCALAR(name, T, fill, point)             \
+    static void name(char *const *args, intptr_t n, const intptr_t *core_dims, \
+                     const intptr_t *steps, int shifted)                   \
     {                                                                      \
-        const void *re_, *im_;                                             \
-        intptr_t m;                                                        \
-        while ((m = feed->next(feed, &re_, &im_)) > 0) {                   \
-            const T *re = re_, *im = im_;                                  \
-            for (intptr_t i = 0; i < m; i++) {                             \
-                const int64_t k = point(re[i], im[i], maxiter);            \
-                if (k < 0)                                                 \
-                    return; /* interrupted: the rest is left as it was */  \
-                const int64_t count = k - shift;                           \
-                *(int64_t *)(out + i * os) = count > 0 ? count : 0;        \
+        T re[PF_MB_CHUNK], im[PF_MB_CHUNK];                                \
+        pf_fpflags saved;                                                  \
+        pf_fpflags_save(&saved);                                           \
+        for (intptr_t item = 0; item < n; item++) {                        \
+            pf_mb_grid grid;                                               \
+            pf_mb_grid_args(args, steps, core_dims, item, shifted, &grid); \
+            char *out;                                                     \
+            while (pf_mb_grid_next_run(&grid, &out)) {                     \
+                intptr_t m;                                                \
+                while ((m = fill(&grid.rows, re, im)) > 0) {               \
+                    for (intptr_t i = 0; i < m; i++) {                     \
+                        const int64_t k = point(re[i], im[i], grid.maxiter); \
+                        if (k < 0)                                         \
+                            goto done; /* interrupted: the rest is left as it was */ \
+                        const int64_t count = k - grid.shift;              \
+                        *(int64_t *)(out + i * grid.ocs) = count > 0 ? count : 0; \
+                    }                                                      \
+                    out += m * grid.ocs;                                   \
+                }                                                          \
             }                                                              \
-            out += m * os;                                                 \
         }                                                                  \
+    done:                                                                  \
+        pf_fpflags_restore(&saved);                                        \
     }
 
-PF_DEFINE_MANDELBROT_CHUNK(pf_mb_chunk_c64_scalar, float, pf_mandelbrot_point_fast_f32)
-PF_DEFINE_MANDELBROT_CHUNK(pf_mb_chunk_c128_scalar, double, pf_mandelbrot_point_fast_f64)
+PF_DEFINE_MANDELBROT_GRID_SCALAR(pf_mb_grid_f64, double, pf_mb_fill_f64,
+                                 pf_mandelbrot_point_f64)
+PF_DEFINE_MANDELBROT_GRID_SCALAR(pf_mb_grid_f32, float, pf_mb_fill_f32,
+                                 pf_mandelbrot_point_f32)
 
 PF_KERNEL(pf_mandelbrot_grid_f64_scalar)
 {
     (void)hints;
-    pf_mandelbrot_grid_kernel_f64(args, n, core_dims, steps, pf_mb_chunk_c128_scalar);
+    pf_mb_grid_f64(args, n, core_dims, steps, 0);
 }
 
 PF_KERNEL(pf_mandelbrot_grid_f32_scalar)
 {
     (void)hints;
-    pf_mandelbrot_grid_kernel_f32(args, n, core_dims, steps, pf_mb_chunk_c64_scalar);
+    pf_mb_grid_f32(args, n, core_dims, steps, 0);
+}
+
+PF_KERNEL(pf_mandelbrot_grid_shifted_f64_scalar)
+{
+    (void)hints;
+    pf_mb_grid_f64(args, n, core_dims, steps, 1);
 }

@@ -1,6 +1,5 @@
-"""The Mandelbrot ufunc and gufunc (kernels: mandelbrot.h, mandelbrot_scalar.c,
-mandelbrot_simd.c; the grid driver mandelbrot_grid.c, make_fractal's entry
-point mandelbrot_glue.c)."""
+"""The Mandelbrot ufunc and gufuncs (kernels: mandelbrot.h, mandelbrot_scalar.c,
+mandelbrot_simd.c; the grid's points mandelbrot_grid.c)."""
 
 ufunc(
     "mandelbrot",
@@ -34,7 +33,10 @@ ufunc(
     ----------
     c : array_like
         Points of the complex plane; complex64 and complex128 have loops of
-        their own, real input is cast to complex128.
+        their own; other input takes the first loop NumPy can cast it to
+        safely: float32 (float16, bool, 8- and 16-bit integers) the
+        complex64 loop, float64 (32- and 64-bit integers) the complex128
+        one.
     maxiter : array_like of int
         Iteration limit, int64, broadcast against ``c`` like any ufunc
         argument (one limit per point is allowed).
@@ -85,10 +87,12 @@ ufunc(
         "f32,f32,i64->i64": "simd",
         "f64,f64,i64->i64": "simd",
     },
-    # The kernel splits a grid's rows over the thread pool itself (a single
-    # picture is one outer item); stacks of grids run one after the other.
-    min_parallel=2**62,
+    # A single picture is one outer item: the generic loop splits its rows
+    # (m) over the pool too, so min_parallel counts points (the `mandelbrot`
+    # ufunc's, for the same reason) and grain rows.
+    min_parallel=256,
     grain=1,
+    split="m",
     doc="""
     Escape counts of the grid ``x[None, :] + 1j * y[:, None]``, without building it.
 
@@ -99,8 +103,8 @@ ufunc(
     without its 16 bytes per point. float32 ``x`` and ``y`` give complex64
     points (iterated in float32, as NumPy's ``x + 1j*y`` is complex64 then),
     float64 ones complex128; other real input is cast to float64. The rows
-    are split over the thread pool; a stack of grids (leading dimensions)
-    runs one grid after the other.
+    (of every grid of a stack, leading dimensions) are split over the thread
+    pool.
 
     Parameters
     ----------
@@ -145,17 +149,17 @@ ufunc(
     """,
 )
 
-function(
+ufunc(
     "_mandelbrot_grid_shifted",
-    args="(x, y, maxiter, shift, out, /)",
-    stub="""
-        def _mandelbrot_grid_shifted(
-            x: np.ndarray, y: np.ndarray, maxiter: int, shift: int, out: np.ndarray, /
-        ) -> None: ...
-    """,
+    signature="(n),(m),(),()->(m,n)",
+    loops={"f64,f64,i64,i64->i64": "simd"},
+    min_parallel=256,
+    grain=1,
+    split="m",
     doc="""
-        Private: ``out[i, j] = max(mandelbrot(x[j] + 1j*y[i], maxiter) - shift, 0)``
-        in one pass, rows over the thread pool (make_fractal's shift). x and
-        y aligned 1-D float64, out a C-contiguous int64 (len(y), len(x)).
+    Private: ``max(mandelbrot_grid(x, y, maxiter) - shift, 0)`` in one pass.
+
+    make_fractal's counts (polyfast.notebook): the shift is applied as each
+    count is stored; a negative shift counts as 0.
     """,
 )

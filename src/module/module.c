@@ -179,7 +179,7 @@ static int append_name(PyObject *list, const char *name)
     return appended;
 }
 
-/* __all__: every ufunc, then the public functions, as the generated stub
+/* __all__: every public ufunc, then the public functions, as the generated stub
  * _core.pyi lists them. */
 static int add_public_names(PyObject *module)
 {
@@ -187,7 +187,7 @@ static int add_public_names(PyObject *module)
     if (names == NULL)
         return -1;
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
-        if (append_name(names, (*spec)->name) < 0)
+        if ((*spec)->name[0] != '_' && append_name(names, (*spec)->name) < 0)
             goto fail;
     for (const PyMethodDef *method = pf_module_methods; method->ml_name != NULL; method++)
         if (method->ml_name[0] != '_' && append_name(names, method->ml_name) < 0)

@@ -22,6 +22,34 @@ static void run_block(void *ctx_, intptr_t begin, intptr_t end)
     ctx->loop->kernel(block_args, end - begin, ctx->core_dims, ctx->steps, ctx->hints);
 }
 
+/* Units [begin, end) of a split call: unit t is outer item t / size, slice
+ * t % size of the split dimension (size its length).  Each outer item's run
+ * of slices is one kernel call on one item whose split dimension is that
+ * run: the operands that have the dimension start at its first slice. */
+static void run_split_block(void *ctx_, intptr_t begin, intptr_t end)
+{
+    const block_ctx *ctx = ctx_;
+    const pf_loop_data *loop = ctx->loop;
+    const int nargs = loop->nin + loop->nout;
+    const intptr_t size = ctx->core_dims[loop->split_dim];
+    intptr_t dims[PF_MAX_CORE_DIMS];
+    for (int d = 0; d < loop->ncore_dims; d++)
+        dims[d] = ctx->core_dims[d];
+    char *block_args[PF_MAX_ARGS];
+    for (intptr_t t = begin; t < end;) {
+        const intptr_t item = t / size, first = t % size;
+        const intptr_t take = size - first < end - t ? size - first : end - t;
+        for (int i = 0; i < nargs; i++) {
+            const int s = loop->split_steps[i];
+            block_args[i] = ctx->args[i] + item * ctx->steps[i] +
+                            (s >= 0 ? first * ctx->steps[s] : 0);
+        }
+        dims[loop->split_dim] = take;
+        loop->kernel(block_args, 1, dims, ctx->steps, ctx->hints);
+        t += take;
+    }
+}
+
 /* The byte range an operand's outer loop touches, widened by one step (or 16
  * bytes for a broadcast operand) to cover the last element. */
 static void operand_extent(const char *base, npy_intp n, npy_intp step,
@@ -111,15 +139,28 @@ static void run_loop(char **args, npy_intp const *dimensions, npy_intp const *st
         work_per_item *= size;
     }
     const intptr_t min_parallel = pf_min_parallel_outer(loop->min_parallel, work_per_item);
+    /* A split dimension multiplies the units handed out; an empty one leaves
+     * the kernel nothing to do. */
+    intptr_t units = n;
+    pf_range_fn run = run_block;
+    if (loop->split_dim >= 0) {
+        const npy_intp size = dimensions[1 + loop->split_dim];
+        if (size == 0)
+            return;
+        if (n <= INTPTR_MAX / size) { /* always, for sizes NumPy can allocate */
+            units = n * size;
+            run = run_split_block;
+        }
+    }
     pf_py_watch watch;
     if (watched)
         pf_py_watch_begin(&watch);
     /* In order, on this thread: an in-order pass is what makes a partly
      * overlapping output correct. */
     if (outputs_partly_overlap_inputs(args, n, steps, loop->nin, loop->nout))
-        pf_serial_for(n, pf_serial_chunk(min_parallel, loop->grain), run_block, &ctx);
+        pf_serial_for(units, pf_serial_chunk(min_parallel, loop->grain), run, &ctx);
     else
-        pf_parallel_for(n, min_parallel, loop->grain, run_block, &ctx);
+        pf_parallel_for(units, min_parallel, loop->grain, run, &ctx);
     if (watched)
         pf_py_watch_end_in_loop(&watch);
 }

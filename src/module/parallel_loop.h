@@ -5,6 +5,9 @@
 
 #include "module/ufunc_spec.h"
 
+/* Distinct core dimensions a split gufunc may have. */
+#define PF_MAX_CORE_DIMS 16
+
 /* What the builder stores as a loop's `data` pointer. */
 typedef struct {
     pf_kernel_fn kernel;
@@ -12,8 +15,11 @@ typedef struct {
     intptr_t min_parallel;     /* work items (see pf_min_parallel_outer) */
     intptr_t grain;
     intptr_t stream_min_bytes; /* calls writing more than this stream their output */
-    int nwork_dims;            /* the first input's core dimensions: an outer */
-    int work_dims[PF_MAX_ARGS]; /* item's work is the product of their sizes */
+    int nwork_dims;            /* the first input's core dimensions but split_dim: */
+    int work_dims[PF_MAX_ARGS]; /* a unit's work is the product of their sizes */
+    int split_dim;             /* NumPy's index of the core dimension split, -1 if none */
+    int ncore_dims;            /* the gufunc's distinct core dimensions */
+    int split_steps[PF_MAX_ARGS]; /* index in steps of each operand's stride along it, -1 */
 } pf_loop_data;
 
 void pf_parallel_loop(char **args, npy_intp const *dimensions,

@@ -19,21 +19,39 @@ static void free_loop_tables(PyObject *capsule)
     PyMem_Free(PyCapsule_GetPointer(capsule, "polyfast.loop_tables"));
 }
 
-/* The sizes that make up an outer item's work (pf_min_parallel_outer): the
- * first input's core dimensions, as NumPy numbered them when it parsed the
- * signature. */
-static void set_work_dims(const PyUFuncObject *ufunc, pf_loop_data *loop_data, int nloops)
+/* The sizes that make up a unit's work (pf_min_parallel_outer): the first
+ * input's core dimensions but the split one, as NumPy numbered them when it
+ * parsed the signature; and where each operand's stride along the split
+ * dimension sits in NumPy's steps (outer strides, then each operand's core
+ * strides in order). */
+static void set_work_dims(const PyUFuncObject *ufunc, int split_dim, pf_loop_data *loop_data,
+                          int nloops)
 {
+    const int nargs = ufunc->nargs;
     int ndims = 0;
     int dims[PF_MAX_ARGS];
+    int split_steps[PF_MAX_ARGS];
+    for (int a = 0; a < nargs; a++)
+        split_steps[a] = -1;
     if (ufunc->core_enabled) {
-        ndims = ufunc->core_num_dims[0] < PF_MAX_ARGS ? ufunc->core_num_dims[0] : PF_MAX_ARGS;
-        for (int d = 0; d < ndims; d++)
-            dims[d] = ufunc->core_dim_ixs[ufunc->core_offsets[0] + d];
+        const int first = ufunc->core_num_dims[0] < PF_MAX_ARGS ? ufunc->core_num_dims[0]
+                                                                 : PF_MAX_ARGS;
+        for (int d = 0; d < first; d++) {
+            const int dim = ufunc->core_dim_ixs[ufunc->core_offsets[0] + d];
+            if (dim != split_dim)
+                dims[ndims++] = dim;
+        }
+        for (int a = 0; a < nargs && split_dim >= 0; a++)
+            for (int d = 0; d < ufunc->core_num_dims[a]; d++)
+                if (ufunc->core_dim_ixs[ufunc->core_offsets[a] + d] == split_dim)
+                    split_steps[a] = nargs + ufunc->core_offsets[a] + d;
     }
     for (int i = 0; i < nloops; i++) {
         loop_data[i].nwork_dims = ndims;
         memcpy(loop_data[i].work_dims, dims, (size_t)ndims * sizeof dims[0]);
+        loop_data[i].split_dim = ufunc->core_enabled ? split_dim : -1;
+        loop_data[i].ncore_dims = ufunc->core_enabled ? ufunc->core_num_dim_ix : 0;
+        memcpy(loop_data[i].split_steps, split_steps, (size_t)nargs * sizeof split_steps[0]);
     }
 }
 
@@ -100,7 +118,13 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
     PyUFuncObject *as_ufunc = (PyUFuncObject *)ufunc;
     as_ufunc->obj = owner; /* the ufunc now owns the tables */
     as_ufunc->process_core_dims_func = spec->process_core_dims;
-    set_work_dims(as_ufunc, tables->loop_data, nloops);
+    if (spec->split_dim >= 0 && as_ufunc->core_num_dim_ix > PF_MAX_CORE_DIMS) {
+        Py_DECREF(ufunc);
+        PyErr_Format(PyExc_SystemError, "%s: more than %d core dimensions to split",
+                     spec->name, PF_MAX_CORE_DIMS);
+        return NULL;
+    }
+    set_work_dims(as_ufunc, spec->split_dim, tables->loop_data, nloops);
 
     /* Pickle finds a ufunc by `__module__` and `__name__`; NumPy >= 2.2 lets
      * us say it lives in polyfast, older ones keep "numpy" (pickle then

@@ -31,6 +31,7 @@ typedef struct {
     int nin, nout;
     intptr_t min_parallel;         /* outer items below which one thread runs */
     intptr_t grain;                /* fewest outer items in a block */
+    int split_dim;                 /* core dimension split like the outer one, -1 if none */
     PyUFunc_ProcessCoreDimsFunc *process_core_dims; /* NULL if not needed */
     int nloops;
     const pf_loop_spec *loops;

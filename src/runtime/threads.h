@@ -80,9 +80,9 @@ static inline void pf_tls_set(pf_tls_key key, void *value) { pthread_setspecific
 #endif
 
 /* The stack of every thread pf_thread_start makes.  Workers run kernels and
- * the pool's loop, whose frames hold a few vectors and no arrays of data: far
- * below this (measured, README "Threads": their deepest use under ASan, which
- * pads every frame, stays under 32 KiB).  The platforms' defaults (8 MiB on
+ * the pool's loop, whose frames hold a few vectors and buffers of at most
+ * 32 KiB (a Mandelbrot grid chunk, mandelbrot.h): far below this, even under
+ * ASan, which pads every frame.  The platforms' defaults (8 MiB on
  * glibc, 1 MiB on Windows) reserve address space per worker that a process
  * under `ulimit -v` then cannot allocate.  A build may override it. */
 #ifndef PF_THREAD_STACK_BYTES
