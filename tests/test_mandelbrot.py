@@ -798,3 +798,40 @@ def test_make_fractal_exact_up_to_the_largest_iterations(func):
     assert make_fractal((3, 3), 2**63 - 1)[1, 1] == 2**63 - 2
     with pytest.raises(ValueError, match="2\\*\\*63"):
         func((3, 3), 2**63 + 1)
+
+
+FLAGS_SCRIPT = r"""
+import ctypes, ctypes.util, warnings
+import numpy as np, polyfast
+libm = ctypes.CDLL(ctypes.util.find_library("m"))
+FE_OVERFLOW, FE_INEXACT = 0x08, 0x20   # x86-64 glibc's values
+warnings.simplefilter("error")
+huge = np.array([1e300 + 1e300j, 1e200 + 0j, np.inf + 0j, 0.25 + 0j] * 9)
+huge64 = np.array([1e30 + 1e30j, 3e38 + 0j, np.inf + 0j, 0.25 + 0j] * 9, dtype=np.complex64)
+# Flags the kernels raise on the way (overflow of |z|^2) are not the caller's:
+# NumPy would warn about them.
+with np.errstate(all="raise"):
+    polyfast.mandelbrot(huge, 100)
+    polyfast.mandelbrot(huge64, 100)
+    polyfast.mandelbrot(complex(huge[0]), 100)
+    polyfast.mandelbrot_grid(np.array([1e300, 0.1]), np.array([1e300, 0.2]), 50)
+# And flags the caller had raised are still raised afterwards.
+libm.feclearexcept(0x3D)
+libm.feraiseexcept(FE_INEXACT)
+polyfast.mandelbrot(complex(huge[0]), 100)
+after = libm.fetestexcept(0x3D)
+assert after == FE_INEXACT, after
+print("ok")
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or not SIMD_LEVELS[-1].startswith("avx"),
+                    reason="the flags' values are x86-64 glibc's")
+@pytest.mark.parametrize("level", SIMD_LEVELS)
+def test_kernels_leave_the_callers_fp_flags_as_they_were(level):
+    if SIMD_LEVELS.index(level) > SIMD_LEVELS.index(polyfast.get_cpu_simd_level()):
+        pytest.skip(f"this CPU has no {level}")
+    env = dict(os.environ, POLYFAST_SIMD=level)
+    done = subprocess.run([sys.executable, "-c", FLAGS_SCRIPT], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

@@ -14,7 +14,27 @@
  * flag a kernel raises, so most restores would write back what is there: a
  * scalar kernel called once per point from numba-compiled code paid that on
  * every point.  So the flags are restored only when they differ. */
-#if defined(__MINGW32__)
+#if (defined(__x86_64__) || defined(_M_X64)) && !defined(__MINGW32__)
+/* x86-64: every kernel computes in SSE registers (the ABI's floating point),
+ * so the flags a kernel can raise are MXCSR's, read and written in a cycle
+ * or two where the C library's calls also store the x87 environment. */
+#include <xmmintrin.h>
+
+typedef struct {
+    unsigned int csr;
+} pf_fpflags;
+
+static inline void pf_fpflags_save(pf_fpflags *saved)
+{
+    saved->csr = _mm_getcsr();
+}
+
+static inline void pf_fpflags_restore(const pf_fpflags *saved)
+{
+    if (_mm_getcsr() != saved->csr)
+        _mm_setcsr(saved->csr);
+}
+#elif defined(__MINGW32__)
 /* mingw-w64's fesetexceptflag clears the whole MXCSR, exception masks
  * included, so the next overflow traps (seen with Debian 12's mingw-w64
  * under wine).  Test, clear and raise again: the same flags afterwards. */
