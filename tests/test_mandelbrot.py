@@ -828,10 +828,11 @@ print("ok")
 @pytest.mark.skipif(sys.platform != "linux" or not SIMD_LEVELS[-1].startswith("avx"),
                     reason="the flags' values are x86-64 glibc's")
 @pytest.mark.parametrize("level", SIMD_LEVELS)
-def test_kernels_leave_the_callers_fp_flags_as_they_were(level):
+def test_kernels_leave_the_callers_fp_flags_as_they_were(level, tmp_path):
     if SIMD_LEVELS.index(level) > SIMD_LEVELS.index(polyfast.get_cpu_simd_level()):
         pytest.skip(f"this CPU has no {level}")
     env = dict(os.environ, POLYFAST_SIMD=level)
+    # outside the source tree, whose polyfast/ has no extension
     done = subprocess.run([sys.executable, "-c", FLAGS_SCRIPT], env=env, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
