@@ -86,7 +86,7 @@ PF_KERNEL(PF_NAME(PF_POLY_FN(pf_polyval)))
     const intptr_t xs = steps[0], cs = steps[1], os = steps[2];
     const intptr_t ccore = steps[3];
     intptr_t i = 0;
-    if (cs == 0 && xs == sizeof(PF_POLY_T) && os == sizeof(PF_POLY_T) && ncoef > 0) {
+    if (n > 0 && cs == 0 && xs == sizeof(PF_POLY_T) && os == sizeof(PF_POLY_T) && ncoef > 0) {
         const PF_POLY_T *x = (const PF_POLY_T *)args[0];
         PF_POLY_T *y = (PF_POLY_T *)args[2];
         const char *c = args[1];
