@@ -28,10 +28,11 @@ work="${POLYFAST_CI_TMP:-$(mktemp -d)}/aarch64"
 rm -rf "$work" && mkdir -p "$work/debs" "$work/sysroot"
 seconds="${FUZZ_SECONDS:-30}"
 # The tests run at each level (paths relative to tests/).
-ARM_TESTS_NEON=(test_poly8.py test_polyval.py test_mandelbrot.py test_bumps.py test_mcmc.py
+ARM_TESTS_NEON=(test_poly.py test_mandelbrot.py test_bumps.py test_mcmc.py test_norm_pdf.py
                 test_runtime.py)
-ARM_TESTS_SCALAR=(test_polyval.py test_mandelbrot.py test_bumps.py)
-# Left out at neon: test_poly8's big-array tests of memory layout and chunking
+# At scalar, of test_poly.py only polyval's tests (test_polyval_*).
+ARM_TESTS_SCALAR=(test_poly.py test_mandelbrot.py test_bumps.py)
+# Left out at neon: poly8's big-array tests of memory layout and chunking
 # (strided and overlapping operands, outputs past the cache: ~2 min emulated),
 # whose code paths are the same at every level and which the native suite runs;
 # the fuzz driver above covers the NEON kernels' strides and offsets.
@@ -154,5 +155,6 @@ echo "::: aarch64 tests at the neon level: ${ARM_TESTS_NEON[*]}"
 "$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x -k "$ARM_DESELECT and $ARM_DESELECT_SLOW" \
     "${ARM_TESTS_NEON[@]/#/tests/}"
 echo "::: aarch64 tests at the scalar level: ${ARM_TESTS_SCALAR[*]}"
-POLYFAST_SIMD=scalar "$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x -k "$ARM_DESELECT_SLOW" \
+POLYFAST_SIMD=scalar "$work/python-aarch64" -P -m pytest -q -p no:cacheprovider -x \
+    -k "$ARM_DESELECT_SLOW and (polyval or not test_poly.py)" \
     "${ARM_TESTS_SCALAR[@]/#/tests/}"
