@@ -1,6 +1,7 @@
 """The bump finder: the gufunc find_bumps and the ragged entry point behind
-pv_locations / pv_locations_ragged (kernels: bumps.h, bumps_scan.h,
-bumps_scalar.c, bumps_simd.c; Python glue: bumps_glue.c)."""
+pv_locations / pv_locations_ragged (kernels: bumps.h, bumps_scan_body.h,
+bumps_simd_skip_body.h, bumps_scalar.c, bumps_simd.c; Python glue:
+bumps_glue.c)."""
 
 ufunc(
     "find_bumps",
