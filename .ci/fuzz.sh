@@ -14,7 +14,7 @@
 # fuzzed by tests/test_fuzz_gufunc.py under the sanitizers (.ci/sanitize.sh).
 # A finding prints seed and iteration (replay: fuzz_kernels 0 SEED ITER) and
 # fails CI; turn it into a regression test.  Then .ci/fuzz_toy.sh shows that a
-# new family's kernels are fuzzed with no edit to the driver.  Cost: ~90 s.
+# new family's kernels are fuzzed with no edit to the driver.  Cost: ~110 s.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d)"
