@@ -163,9 +163,16 @@ static inline uint64_t pcg_next64(pf_u128 *state, pf_u128 inc)
     return (x >> rot) | (x << ((64 - rot) & 63));
 }
 
+/* (int64_t: below 2**53 the conversion is exact either way, and the signed
+ * one is a single instruction on x86-64) */
+static inline double to_double(uint64_t r)
+{
+    return (double)(int64_t)(r >> 11) * (1.0 / 9007199254740992.0);
+}
+
 static inline double pcg_next_double(pf_u128 *state, pf_u128 inc)
 {
-    return (double)(pcg_next64(state, inc) >> 11) * (1.0 / 9007199254740992.0);
+    return to_double(pcg_next64(state, inc));
 }
 
 /* NumPy's normal after a first output `r` the fast path did not accept:
@@ -196,7 +203,7 @@ static uint32_t replay_next32(void *st)
 
 static double replay_next_double(void *st)
 {
-    return (double)(replay_next64(st) >> 11) * (1.0 / 9007199254740992.0);
+    return to_double(replay_next64(st));
 }
 
 static double normal_slow(const pf_pcg64_stream *s, pf_u128 *state, pf_u128 inc, uint64_t r)
@@ -213,8 +220,15 @@ static inline double pcg_normal(const pf_pcg64_stream *s, const pf_zig_tables *z
     const int layer = (int)(r & 0xff);
     const uint64_t rabs = (r >> 9) & 0x000fffffffffffffULL;
     if (rabs < zig->ki[layer]) {
-        const double x = (double)rabs * zig->wi[layer];
-        return (r >> 8) & 1 ? -x : x;
+        /* NumPy's x = rabs * wi, negated if the sign bit is set: the sign
+         * bit of the (positive) product flipped */
+        uint64_t bits;
+        const double x = (double)(int64_t)rabs * zig->wi[layer];
+        memcpy(&bits, &x, sizeof bits);
+        bits ^= ((r >> 8) & 1) << 63;
+        double signed_x;
+        memcpy(&signed_x, &bits, sizeof bits);
+        return signed_x;
     }
     return normal_slow(s, state, inc, r);
 }
