@@ -36,7 +36,7 @@
 
 #if defined(__SIZEOF_INT128__)
 #define PF_PCG64_DIRECT 1
-typedef unsigned __int128 pf_u128;
+__extension__ typedef unsigned __int128 pf_u128; /* (GCC and clang: no -Wpedantic note) */
 
 /* Mirror of NumPy's pcg64_random_t and pcg64_state. */
 typedef struct {
