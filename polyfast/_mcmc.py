@@ -146,12 +146,14 @@ def _check_gauss_field(bit_generator):
     return True
 
 
-# The chain reads an exact MT19937 bit generator's state directly (its
-# layout is NumPy's, private: src/mcmc/mt19937_stream.h) once the C glue has
-# checked it on this process's first real draws: until then, and for good if
-# it ever differs, the chain draws through NumPy's function pointers
-# (_sampler's direct_mt=2; _core._sampler_checks() says where the check is).
-_DIRECT_MT_CHECKED = 2
+# The chain reads an exact MT19937 bit generator's state directly under a
+# RandomState, and an exact PCG64's under a Generator (their layouts are
+# NumPy's, private: src/mcmc/mt19937_stream.h, pcg64_stream.h) once the C glue
+# has checked it on this process's first real draws: until then, and for good
+# if it ever differs, the chain draws through NumPy's function pointers
+# (_sampler's direct_mt=2; _core._sampler_checks() and _generator_checks() say
+# where the checks are).
+_DIRECT_CHECKED = 2
 
 
 def _as_finite_float(value, name):
@@ -301,15 +303,14 @@ def sampler(data, samples=4, mu_init=.5, proposal_width=.5, plot=False, mu_prior
             "sampler() argument 'rng' must be None, a numpy.random.Generator or a "
             f"numpy.random.RandomState, not {type(rng).__name__}")
     proxy = None
-    direct = field = False
+    field = False
     if legacy:
         field = _gauss_field or (_gauss_field is None and _use_gauss_field(rng._bit_generator))
         if not field and (_fast_legacy_state
                           or (_fast_legacy_state is None and _use_fast_legacy_state())):
             proxy = types.SimpleNamespace()
-        direct = _DIRECT_MT_CHECKED
     # The tie-breaker sees the data as given (the notebook's product runs over
     # it as NumPy iterates it); the chain needs only the flat values.
     tie = _notebook_decision(data, mu_prior_mu, mu_prior_sd)
     return _sampler(data if flat else data.reshape(-1), samples, mu_init, proposal_width, mu_prior_mu, mu_prior_sd,
-                    rng, legacy, proxy, tie, _TIE_MARGIN, direct, field)
+                    rng, legacy, proxy, tie, _TIE_MARGIN, _DIRECT_CHECKED, field)

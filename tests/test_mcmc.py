@@ -632,6 +632,180 @@ def test_a_broken_direct_stream_is_caught_before_a_wrong_chain(tmp_path, run_pyt
         assert_array_equal(f["arr_1"], expected_later)
 
 
+# ------------------------------------------- PCG64 read directly (issue 24)
+#
+# Under a Generator the chain reads an exact PCG64's state directly (the
+# `direct_mt` argument of _core._sampler, as for MT19937 above): NumPy's
+# ziggurat on that stream, its tables probed from NumPy's own function, the
+# slow path handed back to NumPy.  The tests compare it with the function
+# pointers over what a wrong stream would get wrong: block boundaries (256
+# steps), the ziggurat's rare paths (long chains), a buffered 32-bit half
+# (which it must neither use nor disturb), states set by advance() and by
+# `state =`, Python drawing between blocks.
+
+def _gen_chain(rng, data, samples, direct, tie=None, margin=0.0):
+    return polyfast._core._sampler(np.asarray(data, dtype=float), samples, 0.5, 0.5, 0.0, 1.0,
+                                   rng, False, None, tie, margin, direct)
+
+
+def _pcg64_starts():
+    def advanced(seed):
+        return np.random.PCG64(seed).advance(2**100 + 12345)
+
+    def uint32_buffered(seed):
+        bg = np.random.PCG64(seed)
+        np.random.Generator(bg).integers(0, 2**32, dtype=np.uint32)  # has_uint32 = 1
+        return bg
+
+    def state_set(seed):
+        bg = np.random.PCG64(0)
+        bg.state = {"bit_generator": "PCG64",
+                    "state": {"state": (2**128 - 1) - seed, "inc": 2 * seed + 1},
+                    "has_uint32": 0, "uinteger": 0}
+        return bg
+
+    return [np.random.PCG64, advanced, uint32_buffered, state_set]
+
+
+@pytest.mark.parametrize("start", _pcg64_starts(), ids=lambda f: getattr(f, "__name__", "PCG64"))
+@pytest.mark.parametrize("samples", [0, 1, 255, 256, 257, 1500])
+def test_direct_pcg64_equals_the_function_pointers(start, samples):
+    data = np.array([0.1, -0.3, 0.7, 0.2])
+    results = []
+    for direct in (0, 1):
+        rng = np.random.Generator(start(7))
+        chain = _gen_chain(rng, data, samples, direct)
+        results.append((chain, repr(rng.bit_generator.state), rng.random(3)))
+    (chain_a, state_a, next_a), (chain_b, state_b, next_b) = results
+    assert_array_equal(chain_a, chain_b)
+    assert state_a == state_b
+    assert_array_equal(next_a, next_b)
+
+
+def test_direct_pcg64_through_the_ziggurats_rare_paths():
+    # 300000 normals: some 2000 rejections and about 80 draws from the tail
+    data = np.random.default_rng(5).normal(size=30)
+    chains = [_gen_chain(np.random.Generator(np.random.PCG64(99)), data, 300_000, direct)
+              for direct in (0, 1)]
+    assert_array_equal(chains[0], chains[1])
+    assert len(np.unique(chains[1])) > 1000
+
+
+def test_direct_pcg64_python_drawing_mid_chain():
+    # Python code drawing from the same Generator between blocks (the
+    # tie-breaker, asked at every step here): the stream takes the state back.
+    data = np.random.default_rng(2).normal(size=5)
+    results = []
+    for direct in (0, 1, 2):
+        rng = np.random.default_rng(17)
+        drawn = []
+
+        def tie(mu_current, mu_proposal, u, rng=rng, drawn=drawn):
+            drawn.append(rng.random(1 + len(drawn) % 3).sum())
+            if len(drawn) % 5 == 0:
+                rng.integers(0, 2**32, dtype=np.uint32)  # the buffered half changes
+            return None
+
+        chain = _gen_chain(rng, data, 700, direct, tie, 1e300)
+        results.append((chain, np.array(drawn), repr(rng.bit_generator.state)))
+    for chain, drawn, state in results[1:]:
+        assert_array_equal(chain, results[0][0])
+        assert_array_equal(drawn, results[0][1])
+        assert state == results[0][2]
+    assert len(results[0][1]) == 700
+
+
+@pytest.mark.parametrize("make", [np.random.PCG64DXSM, np.random.SFC64, np.random.Philox,
+                                  np.random.MT19937,
+                                  type("MyPCG64", (np.random.PCG64,), {})])
+def test_generator_on_other_bit_generators_takes_the_function_pointers(make):
+    data = np.random.default_rng(4).normal(size=20)
+    kw = dict(samples=600, mu_init=0.8, proposal_width=0.6)
+    rng_a, rng_b = np.random.Generator(make(3)), np.random.Generator(make(3))
+    expected = ref.sampler_rng(rng_a, data, **kw)
+    got = polyfast._core._sampler(data, 600, 0.8, 0.6, 0.0, 1.0, rng_b, False, None, None,
+                                  0.0, 1)  # direct asked for: not taken
+    assert_array_equal(got, expected)
+    assert repr(rng_a.bit_generator.state) == repr(rng_b.bit_generator.state)
+
+
+PCG64_CHECK_SCRIPT = """
+import numpy as np, polyfast
+from polyfast import _core
+data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+first = _core._generator_checks()
+rng = np.random.default_rng(1)
+chains = [polyfast.sampler(data, samples=1500, mu_init=1., rng=rng)]
+after_one = _core._generator_checks()
+chains.append(polyfast.sampler(data, samples=1500, mu_init=1., rng=rng))
+after_two = _core._generator_checks()
+chains.append(polyfast.sampler(data, samples=1500, mu_init=1., rng=rng))  # the direct stream
+np.savez({path!r}, *chains, state=repr(rng.bit_generator.state),
+         first=first["direct_pcg64"], tables=first["tables"], one=after_one["direct_pcg64"],
+         two=after_two["direct_pcg64"], final=_core._generator_checks()["direct_pcg64"])
+"""
+
+
+def test_the_pcg64_stream_is_checked_on_the_first_real_draws(tmp_path, run_python):
+    """The first Generator calls of a process draw through the function
+    pointers and check the PCG64 stream beside them; it is trusted once it
+    has been right for 2048 steps.  The chains are the notebook's."""
+    path = str(tmp_path / "check.npz")
+    run_python(PCG64_CHECK_SCRIPT.format(path=path))
+    data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+    rng = np.random.default_rng(1)
+    expected = [ref.sampler_rng(rng, data, samples=1500, mu_init=1.) for _ in range(3)]
+    with np.load(path) as f:
+        assert (str(f["first"]), bool(f["tables"]), str(f["one"]), str(f["two"]),
+                str(f["final"])) == ("checking", False, "checking", "trusted", "trusted")
+        for i, e in enumerate(expected):
+            assert_array_equal(f[f"arr_{i}"], e)
+        assert str(f["state"]) == repr(rng.bit_generator.state)
+
+
+BROKEN_PCG64_SCRIPT = """
+import numpy as np, polyfast
+from polyfast import _core
+data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+if {first}:  # the stream trusted already: a broken one is still caught
+    polyfast.sampler(data, samples=3000, rng=np.random.default_rng(5))
+    assert _core._generator_checks()["direct_pcg64"] == "trusted"
+chains, states = [], []
+for seed in range(12, 18):  # (a wrong draw may leave one chain unchanged, not all)
+    rng = np.random.default_rng(seed)
+    chains.append(_core._sampler(data, 1500, 1.0, 0.5, 0.0, 1.0, rng, False, None, None,
+                                 0.0, {mode}))
+    states.append(repr(rng.bit_generator.state))
+verdict = _core._generator_checks()["direct_pcg64"]
+later_rng = np.random.default_rng(6)
+later = polyfast.sampler(data, samples=1500, rng=later_rng)  # the function pointers now
+np.savez({path!r}, later, *chains, states=np.array(states),
+         later_state=repr(later_rng.bit_generator.state),
+         verdict=verdict, final=_core._generator_checks()["direct_pcg64"])
+"""
+
+
+@pytest.mark.parametrize("fault", ["wrong double", "wrong state after a block"])
+@pytest.mark.parametrize("trusted_before", [False, True])
+def test_a_broken_pcg64_stream_is_caught_before_a_wrong_chain(tmp_path, run_python, fault,
+                                                              trusted_before):
+    mode = {"wrong double": 3, "wrong state after a block": 4}[fault]
+    path = str(tmp_path / "broken.npz")
+    run_python(BROKEN_PCG64_SCRIPT.format(path=path, mode=mode, first=trusted_before))
+    data = np.random.default_rng(3).normal(0.3, 1.0, 20)
+    later_rng = np.random.default_rng(6)
+    expected_later = ref.sampler_rng(later_rng, data, samples=1500)
+    with np.load(path) as f:
+        assert str(f["verdict"]) == "failed" and str(f["final"]) == "failed"
+        for i, seed in enumerate(range(12, 18)):
+            rng = np.random.default_rng(seed)
+            assert_array_equal(f[f"arr_{i + 1}"], ref.sampler_rng(rng, data, samples=1500,
+                                                                    mu_init=1.0))
+            assert str(f["states"][i]) == repr(rng.bit_generator.state)
+        assert_array_equal(f["arr_0"], expected_later)
+        assert str(f["later_state"]) == repr(later_rng.bit_generator.state)
+
+
 def test_the_gauss_field_is_checked_and_agrees_with_get_state():
     assert polyfast._mcmc._check_gauss_field(np.random.MT19937(1))
     assert polyfast._mcmc._use_gauss_field(np.random.MT19937(1)) is True  # in use here

@@ -86,7 +86,7 @@ static inline double pf_mt_next_double(pf_mt_stream *m, int *pos)
 
 /*
  * The stream checked against NumPy on a generator's real draws, before it is
- * trusted (sampler_glue.c does this once per process): the chain draws
+ * trusted (sampler_streams_glue.c does this once per process): the chain draws
  * through bitgen_t's next_double, which advances the generator, and the
  * stream runs beside it on a private copy of the state read through the
  * layout above.  Every double must be the same and, wherever the chain

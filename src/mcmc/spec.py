@@ -1,5 +1,6 @@
 """The notebook's Metropolis sampler: no ufunc, private entry points behind
-polyfast.sampler (chain: metropolis.h, metropolis.c; Python glue: sampler_glue.c,
+polyfast.sampler (chain: metropolis.h, metropolis.c; draws read directly:
+mt19937_stream.h, pcg64_stream.h; Python glue: sampler_glue.h lists its files,
 legacy_gauss_glue.c)."""
 
 function(
@@ -31,9 +32,10 @@ function(
         proxy: None, or an object with a writable `state` attribute to read and
         write RandomState's cached Gaussian without copying the MT19937 key;
         tie(mu_current, mu_proposal, u) -> True/False/None decides near-ties;
-        direct_mt: read an MT19937 bit generator's state directly: 0 never,
-        1 always, 2 once this process has checked it on real draws (checking
-        it until then), 3 and 4 (tests) as 2 with a deliberately broken stream;
+        direct_mt: read the bit generator's state directly (a RandomState's
+        MT19937, a Generator's PCG64): 0 never, 1 always, 2 once this process
+        has checked it on real draws (checking it until then), 3 and 4 (tests)
+        as 2 with a deliberately broken stream;
         gauss_field: the cached Gaussian in the RandomState's own field (only
         once polyfast._mcmc has checked _legacy_gauss_field).
     """,
@@ -66,5 +68,18 @@ function(
         This process's check of the direct MT19937 stream (polyfast._mcmc, tests).
 
         {'direct_mt': 'checking' | 'trusted' | 'failed', 'twists_checked': n}.
+    """,
+)
+
+function(
+    "_generator_checks",
+    args="()",
+    flags="METH_NOARGS",
+    stub="def _generator_checks() -> dict[str, str | int | bool]: ...",
+    doc="""
+        This process's check of the direct PCG64 stream of the Generator path.
+
+        {'direct_pcg64': 'checking' | 'trusted' | 'failed' | 'unavailable',
+        'steps_checked': n, 'tables': whether the ziggurat's tables are probed}.
     """,
 )
