@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # clang: polyfast built and installed with CC=clang (Debian's clang) with
 # warnings as errors (-Dwerror=true over the project's -Wall -Wextra), then the
-# kernel and runtime tests run against that build: test_poly8, test_polyval,
+# kernel and runtime tests run against that build: test_poly, test_norm_pdf,
 # test_mandelbrot, test_bumps, test_mcmc, test_runtime (every SIMD level, the
 # pool, fork, signals), test_interrupts (Ctrl-C, fork during a call, stacks).  The other files test Python-level plumbing that does
 # not depend on the C compiler, and run against the gcc build in the tests
@@ -38,5 +38,5 @@ cp -r "$repo/tests" "$work/tests"
 cp "$repo/README.md" "$work/README.md"
 cd "$work"
 PYTHONPATH="$work/site" python -P -m pytest -q -p no:cacheprovider -x \
-    tests/test_poly8.py tests/test_polyval.py tests/test_mandelbrot.py tests/test_bumps.py \
-    tests/test_mcmc.py tests/test_runtime.py tests/test_interrupts.py
+    tests/test_poly.py tests/test_mandelbrot.py tests/test_bumps.py \
+    tests/test_mcmc.py tests/test_norm_pdf.py tests/test_runtime.py tests/test_interrupts.py

@@ -47,5 +47,5 @@ import sys, polyfast
 assert not sys._is_gil_enabled()
 '
 PYTHON_GIL=0 "$vpy" -W error::RuntimeWarning -m pytest -q -p no:cacheprovider \
-    "$repo/tests/test_concurrency.py" "$repo/tests/test_runtime.py" "$repo/tests/test_mcmc.py" \
+    "$repo/tests/test_concurrency.py" "$repo/tests/test_runtime.py" "$repo/tests/test_mcmc.py" "$repo/tests/test_norm_pdf.py" \
     "$repo/tests/test_interrupts.py" "$repo/tests/test_bumps.py"

@@ -13,7 +13,7 @@
 # MemoryError as without ASan.  Also runs the Python gufunc fuzzing
 # (tests/test_fuzz_gufunc.py) under the sanitizers.  POLYFAST_SANITIZE_CFLAGS
 # adds compiler flags: -DPF_THREAD_STACK_BYTES=16384 is how the workers'
-# stack size was validated (README, "Ctrl-C, fork and threads").
+# stack size was validated (docs/threads.md, "Ctrl-C, fork and threads").
 # Cost: ~4 min (build ~1 min, the suite ~2-3 min).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"

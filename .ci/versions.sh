@@ -33,8 +33,8 @@ rows=(
     "3.13 numpy readme"
 )
 subset=(
-    tests/test_poly8.py tests/test_polyval.py tests/test_mandelbrot.py tests/test_bumps.py
-    tests/test_mcmc.py tests/test_notebook.py tests/test_runtime.py tests/test_concurrency.py
+    tests/test_poly.py tests/test_mandelbrot.py tests/test_bumps.py
+    tests/test_mcmc.py tests/test_norm_pdf.py tests/test_notebook.py tests/test_runtime.py tests/test_concurrency.py
     tests/test_docs.py tests/test_layout.py tests/test_regressions.py tests/test_ecosystem.py
     tests/test_interrupts.py
 )

@@ -62,7 +62,7 @@ tag=$(basename "$repaired" .whl | cut -d- -f5)
 echo "wheel: $(basename "$repaired") (tag $tag; _core needs only: $(echo $needed))"
 
 cp -r "$repo/tests" "$work/tests"
-newest_subset=(tests/test_layout.py tests/test_docs.py tests/test_poly8.py tests/test_polyval.py
+newest_subset=(tests/test_layout.py tests/test_docs.py tests/test_poly.py
                tests/test_mandelbrot.py tests/test_ecosystem.py)
 for numpy in 'numpy==2.1.0' 'numpy'; do
     venv="$work/venv-${numpy//[=.*]/}"

@@ -5,7 +5,7 @@
 # cross-compiled for x86_64-w64-mingw32 with Debian's mingw-w64 gcc
 # (meson -Dcore_only=true with .ci/cross/mingw64.ini, -Wall -Wextra as errors;
 # no_fma.sh over the objects), then run under wine (Debian's wine64):
-#   pool_test     1 to 8 threads: every index once, poly8 and mandelbrot split
+#   test_pool     1 to 8 threads: every index once, poly8 and mandelbrot split
 #                 over the pool equal the scalar kernel bit for bit at every
 #                 SIMD level, FP flags from workers reach the caller, two
 #                 callers at once;
@@ -29,7 +29,7 @@ meson setup "$work/build" "$repo" --cross-file "$repo/.ci/cross/mingw64.ini" \
 ninja -C "$work/build" > "$work/build.log" || { tail -50 "$work/build.log"; exit 1; }
 ls "$work/build"/*.exe
 bash "$repo/.ci/no_fma.sh" x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objdump "$work/build/src" \
-    "$work/build/pool_test.exe" "$work/build/fuzz_kernels.exe"
+    "$work/build/test_pool.exe" "$work/build/fuzz_kernels.exe"
 export WINEPREFIX="$work/wineprefix" WINEDEBUG=-all
-wine "$work/build/pool_test.exe" 8
+wine "$work/build/test_pool.exe" 8
 wine "$work/build/fuzz_kernels.exe" "$seconds"

@@ -17,8 +17,15 @@
  *           counts, core dimensions (n, m >= (n+1)/2 as process_core_dims
  *           enforces; ncoef including 0), outer and core strides (zero,
  *           negative), against the scan / Horner reference.
- *   poly8 / mandelbrot  every SIMD level against the scalar kernel, bit for
- *           bit, at random lengths, strides and misaligned starts.
+ *   table   every SIMD loop of every ufunc in the generated table (kernels.h,
+ *           runtime/kernel_table.h) against the scalar loop of the same ufunc,
+ *           bit for bit: random outer counts, core dimensions drawn from the
+ *           signature (an output-only one at least the spec's `out_dims`),
+ *           strides (zero and negative for inputs), starts misaligned by whole
+ *           items, bounded int64 inputs (maxiter); operands allocated to their
+ *           exact extent, guard bytes before outputs.  Nothing here names a
+ *           ufunc: a new family's kernels are fuzzed as soon as its spec lists
+ *           them.
  *   norm_pdf  both loops (broadcast loc/scale with contiguous x, and any
  *           strides) against the formula bit for bit; scale <= 0 gives NaN
  *           without a floating-point flag.
@@ -36,6 +43,8 @@
  *
  * Usage: fuzz_kernels SECONDS [SEED]  - runs for SECONDS, prints iterations.
  *        fuzz_kernels 0 SEED ITER     - replays iteration ITER of SEED.
+ *        fuzz_kernels --list          - the SIMD kernels the table check
+ *                                       compares with scalar on this CPU.
  * On a mismatch it prints the seed and iteration and aborts, which .ci/fuzz.sh
  * reports; a sanitizer report aborts the same way.
  */
@@ -55,16 +64,9 @@
 #include "runtime/cpu_features.h"
 #include "runtime/threads.h" /* pf_monotonic_ns: portable */
 
-/* The ufuncs' kernels are declared by the generated registration table, which
- * needs Python's headers; the ones fuzzed here are declared again. */
-#define DECLARE_KERNELS_AT(level)                                           \
-    PF_KERNEL(pf_find_bumps_f32_##level); PF_KERNEL(pf_find_bumps_f64_##level); \
-    PF_KERNEL(pf_polyval_f32_##level); PF_KERNEL(pf_polyval_f64_##level);   \
-    PF_KERNEL(pf_poly8_f32_##level); PF_KERNEL(pf_poly8_f64_##level);       \
-    PF_KERNEL(pf_mandelbrot_c64_##level); PF_KERNEL(pf_mandelbrot_c128_##level);
-PF_FOR_EACH_SIMD_LEVEL(DECLARE_KERNELS_AT)
-PF_KERNEL(pf_norm_pdf_f32_scalar);
-PF_KERNEL(pf_norm_pdf_f64_scalar);
+/* Every kernel and the description of every ufunc, generated from the specs
+ * (src/codegen/generate.py; plain C). */
+#include "kernels.h"
 
 static uint64_t rng_state;
 
@@ -101,14 +103,16 @@ static int level_available[PF_SIMD_NLEVELS];
 
 static const pf_bumps_scan_f32_fn scan32[] = PF_LEVEL_TABLE(pf_bumps_scan_f32);
 static const pf_bumps_scan_f64_fn scan64[] = PF_LEVEL_TABLE(pf_bumps_scan_f64);
-static const pf_kernel_fn find32[] = PF_LEVEL_TABLE(pf_find_bumps_f32);
-static const pf_kernel_fn find64[] = PF_LEVEL_TABLE(pf_find_bumps_f64);
-static const pf_kernel_fn polyval64[] = PF_LEVEL_TABLE(pf_polyval_f64);
-static const pf_kernel_fn polyval32[] = PF_LEVEL_TABLE(pf_polyval_f32);
-static const pf_kernel_fn poly8_64[] = PF_LEVEL_TABLE(pf_poly8_f64);
-static const pf_kernel_fn poly8_32[] = PF_LEVEL_TABLE(pf_poly8_f32);
-static const pf_kernel_fn mandel128[] = PF_LEVEL_TABLE(pf_mandelbrot_c128);
-static const pf_kernel_fn mandel64[] = PF_LEVEL_TABLE(pf_mandelbrot_c64);
+/* The kernels (one per level) of the loop of ufunc `name` whose first operand
+ * is of type `first`, from the generated table. */
+static const pf_kernel_fn *kernels_of(const char *name, pf_type first)
+{
+    const pf_kernel_fn *kernels = pf_kernels_for(name, first);
+    if (kernels != NULL)
+        return kernels;
+    fprintf(stderr, "fuzz_kernels: the table has no %s loop for type %d\n", name, (int)first);
+    abort();
+}
 
 static uint64_t current_seed, current_iter;
 
@@ -309,7 +313,7 @@ static void fuzz_find_bumps(void)
         if (!level_available[level])
             continue;
         char *args[6] = {in + in_first, thr, ithr, (char *)width, loc + out_first, (char *)cnt};
-        (f32 ? find32 : find64)[level](args, nrows, core_dims, steps, 0);
+        kernels_of("find_bumps", f32 ? PF_F32 : PF_F64)[level](args, nrows, core_dims, steps, 0);
         for (intptr_t r = 0; r < nrows; r++) {
             double row[64], expected[64];
             const intptr_t rr = s_in ? r : 0, rt = s_thr ? r : 0, rw = s_w ? r : 0;
@@ -368,7 +372,7 @@ static void fuzz_polyval(void)
             continue;
         operand out = make_operand(n, (intptr_t)item, item);
         char *args[3] = {x.base, c + (ncoef > 0 ? c_first : 0), out.base};
-        (f32 ? polyval32 : polyval64)[level](args, n, core_dims, steps, 0);
+        kernels_of("polyval", f32 ? PF_F32 : PF_F64)[level](args, n, core_dims, steps, 0);
         for (intptr_t i = 0; i < n; i++) {
             const char *ci = c + (ncoef > 0 ? c_first : 0) + i * cs;
             double got, want;
@@ -395,56 +399,270 @@ static void fuzz_polyval(void)
     free(x.alloc); free(out0.alloc); free(c);
 }
 
-/* poly8 and mandelbrot: every level equals the scalar kernel bit for bit. */
-static void fuzz_elementwise(void)
+/* The table check: one ufunc and loop of the generated table, drawn at
+ * random, called at the scalar level and at every SIMD level the CPU has on
+ * the same operands; every output element must be the same bits (any NaN
+ * equals any NaN).  Only the table's description is used, so every loop of
+ * every spec is covered. */
+typedef struct {
+    char *alloc, *base;   /* base: element 0 of outer item 0 */
+    intptr_t lead, bytes; /* guard bytes before the extent, the extent */
+} nd_operand;
+
+/* An operand of `n` outer items of `ndim` core axes (sizes `sizes`), element
+ * strides `strides` (outer first), allocated to its exact extent after
+ * `lead` guard bytes (the start misaligned by that many items). */
+static nd_operand make_nd(intptr_t n, int ndim, const intptr_t *sizes, const intptr_t *strides,
+                          intptr_t item, intptr_t lead)
 {
-    const int which = (int)rnd(0, 3); /* poly8 f64, poly8 f32, mandel c128, mandel c64 */
-    const size_t item = which == 0 ? 8 : which == 1 ? 4 : which == 2 ? 16 : 8;
-    const size_t out_item = which < 2 ? item : 8;
-    const intptr_t n = draw_len();
-    const intptr_t is = rnd(0, 4) ? (intptr_t)item : draw_stride(item);
-    const intptr_t os = rnd(0, 4) ? (intptr_t)out_item : draw_stride(out_item);
-    const intptr_t ms = rnd(0, 1) ? 0 : 8; /* maxiter broadcast or per item */
-    operand in = make_operand(n, is, item);
-    operand maxiter = make_operand(n, ms, 8);
-    for (intptr_t i = 0; i < n; i++) {
-        if (which < 2) {
-            double v = rnd(0, 5) ? unit() * 4 - 2 : draw_value();
-            if (which == 1) { float f = (float)v; memcpy(in.base + i * is, &f, 4); }
-            else memcpy(in.base + i * is, &v, 8);
-        } else {
-            double re = unit() * 3 - 2, im = unit() * 3 - 1.5;
-            if (!rnd(0, 9)) re = draw_value();
-            if (which == 3) { float p[2] = {(float)re, (float)im}; memcpy(in.base + i * is, p, 8); }
-            else { double p[2] = {re, im}; memcpy(in.base + i * is, p, 16); }
-        }
-        int64_t mi = rnd(0, 9) ? rnd(1, 60) : rnd(0, 4) ? rnd(-3, 2) : INT64_MIN;
-        memcpy(maxiter.base + i * ms, &mi, 8);
-    }
-    operand ref = make_operand(n, os, out_item);
-    const intptr_t steps2[2] = {is, os}, steps3[3] = {is, ms, os};
-    const pf_kernel_fn *table = which == 0 ? poly8_64 : which == 1 ? poly8_32
-                              : which == 2 ? mandel128 : mandel64;
-    for (int level = 0; level < PF_SIMD_NLEVELS; level++) {
-        if (!level_available[level])
-            continue;
-        operand out = level == 0 ? ref : make_operand(n, os, out_item);
-        char *args2[2] = {in.base, out.base}, *args3[3] = {in.base, maxiter.base, out.base};
-        if (which < 2)
-            table[level](args2, n, NULL, steps2, rnd(0, 1) ? PF_HINT_STREAM : 0u);
+    intptr_t lo = 0, hi = 0, empty = n == 0;
+    for (int d = 0; d <= ndim; d++) {
+        const intptr_t count = d == 0 ? n : sizes[d - 1], stride = strides[d];
+        if (count == 0)
+            empty = 1;
+        else if (stride < 0)
+            lo += (count - 1) * stride;
         else
-            table[level](args3, n, NULL, steps3, 0u);
-        if (level > 0) {
-            for (intptr_t i = 0; i < n; i++)
-                if (memcmp(out.base + i * os, ref.base + i * os, out_item) != 0 &&
-                    !(which < 2 && (which == 0 ? isnan(*(double *)(void *)(out.base + i * os))
-                                               : isnan(*(float *)(void *)(out.base + i * os)))))
-                    FAIL("kernel %d level %d n=%zd is=%zd os=%zd: item %zd differs from scalar",
-                         which, level, (ssize_t)n, (ssize_t)is, (ssize_t)os, (ssize_t)i);
-            free(out.alloc);
+            hi += (count - 1) * stride;
+    }
+    nd_operand op;
+    op.lead = lead;
+    op.bytes = empty ? item : hi - lo + item;
+    op.alloc = malloc((size_t)(lead + op.bytes));
+    if (op.alloc == NULL)
+        abort();
+    memset(op.alloc, 0x7f, (size_t)(lead + op.bytes));
+    op.base = op.alloc + lead + (empty ? 0 : -lo);
+    return op;
+}
+
+/* Calls visit(offset) for every element of an operand (outer item, then its
+ * core axes, last fastest); returns 0 as soon as one returns 0. */
+typedef int (*element_fn)(intptr_t offset, void *ctx);
+static int for_each_element(intptr_t n, int ndim, const intptr_t *sizes, const intptr_t *strides,
+                            element_fn visit, void *ctx)
+{
+    intptr_t index[PF_MAX_OP_CORE + 1] = {0};
+    const intptr_t total_axes = ndim + 1;
+    intptr_t counts[PF_MAX_OP_CORE + 1];
+    counts[0] = n;
+    for (int d = 0; d < ndim; d++)
+        counts[d + 1] = sizes[d];
+    for (int d = 0; d < total_axes; d++)
+        if (counts[d] == 0)
+            return 1;
+    for (;;) {
+        intptr_t offset = 0;
+        for (int d = 0; d < total_axes; d++)
+            offset += index[d] * strides[d];
+        if (!visit(offset, ctx))
+            return 0;
+        int d = (int)total_axes - 1;
+        while (d >= 0 && ++index[d] == counts[d])
+            index[d--] = 0;
+        if (d < 0)
+            return 1;
+    }
+}
+
+typedef struct { char *base; int type; } fill_ctx;
+
+static int fill_element(intptr_t offset, void *ctx_)
+{
+    fill_ctx *c = ctx_;
+    char *p = c->base + offset;
+    switch (c->type) {
+    case PF_F32: case PF_F64: {
+        const double v = rnd(0, 1) ? unit() * 4 - 2 : draw_value();
+        if (c->type == PF_F32) { float f = (float)v; memcpy(p, &f, 4); }
+        else memcpy(p, &v, 8);
+        break;
+    }
+    case PF_C64: case PF_C128: {
+        double re = unit() * 3 - 2, im = unit() * 3 - 1.5;
+        if (!rnd(0, 9))
+            re = draw_value();
+        if (c->type == PF_C64) { float z[2] = {(float)re, (float)im}; memcpy(p, z, 8); }
+        else { double z[2] = {re, im}; memcpy(p, z, 16); }
+        break;
+    }
+    default: { /* bounded, so that a count such as maxiter terminates soon */
+        const int64_t v = rnd(0, 9) ? (int64_t)rnd(1, 60) : rnd(0, 4) ? (int64_t)rnd(-3, 2)
+                                                                        : INT64_MIN;
+        memcpy(p, &v, 8);
+    }
+    }
+    return 1;
+}
+
+typedef struct { const char *got, *want; int type; intptr_t bad; } compare_ctx;
+
+static int same_element(intptr_t offset, void *ctx_)
+{
+    compare_ctx *c = ctx_;
+    const char *g = c->got + offset, *w = c->want + offset;
+    int same;
+    switch (c->type) {
+    case PF_F32: case PF_C64: {
+        float a[2] = {0, 0}, b[2] = {0, 0};
+        const size_t k = c->type == PF_F32 ? 1 : 2;
+        memcpy(a, g, 4 * k);
+        memcpy(b, w, 4 * k);
+        same = same_bits32(a[0], b[0]) && same_bits32(a[1], b[1]);
+        break;
+    }
+    case PF_F64: case PF_C128: {
+        double a[2] = {0, 0}, b[2] = {0, 0};
+        const size_t k = c->type == PF_F64 ? 1 : 2;
+        memcpy(a, g, 8 * k);
+        memcpy(b, w, 8 * k);
+        same = same_bits64(a[0], b[0]) && same_bits64(a[1], b[1]);
+        break;
+    }
+    default:
+        same = memcmp(g, w, 8) == 0;
+    }
+    if (!same)
+        c->bad = offset;
+    return same;
+}
+
+/* Calls made per SIMD kernel by the table check, for the summary line. */
+static uint64_t table_calls[64][PF_MAX_ARGS * 2][PF_SIMD_NLEVELS];
+
+static intptr_t draw_core_size(void)
+{
+    return rnd(0, 3) ? rnd(0, 12) : rnd(0, 3) ? rnd(0, 3) : rnd(13, 70);
+}
+
+static void fuzz_table(void)
+{
+    int nufuncs = 0;
+    while (pf_kernel_ufuncs[nufuncs] != NULL)
+        nufuncs++;
+    const int ui = (int)rnd(0, nufuncs - 1);
+    const pf_kernel_ufunc *u = pf_kernel_ufuncs[ui];
+    const int li = (int)rnd(0, u->nloops - 1);
+    const pf_kernel_loop *loop = &u->loops[li];
+    int has_simd = 0;
+    for (int level = 1; level < PF_SIMD_NLEVELS; level++)
+        has_simd |= loop->kernels[level] != NULL && level_available[level];
+    if (!has_simd)
+        return; /* a scalar-only loop (or CPU): its family's check covers it */
+    const int nargs = u->nin + u->nout;
+
+    /* core dimensions; an output-only one at least the smallest accepted */
+    intptr_t core[PF_MAX_ARGS * PF_MAX_OP_CORE];
+    for (int d = 0; d < u->ncore; d++)
+        core[d] = draw_core_size();
+    if (u->min_out_dims != NULL) {
+        intptr_t least[PF_MAX_ARGS * PF_MAX_OP_CORE];
+        memcpy(least, core, sizeof least);
+        u->min_out_dims(least);
+        for (int d = 0; d < u->ncore; d++)
+            if (least[d] != core[d])
+                core[d] = least[d] + (rnd(0, 3) ? 0 : rnd(1, 3));
+    }
+    const intptr_t n = u->ncore == 0 ? draw_len() : rnd(0, 3) ? rnd(0, 6) : rnd(0, 40);
+
+    /* strides: NumPy's steps, outer ones first, then each operand's core ones */
+    intptr_t steps[PF_MAX_ARGS * (PF_MAX_OP_CORE + 1)];
+    intptr_t strides[PF_MAX_ARGS][PF_MAX_OP_CORE + 1], sizes[PF_MAX_ARGS][PF_MAX_OP_CORE];
+    int ncore_steps = 0;
+    for (int a = 0; a < nargs; a++) {
+        const int output = a >= u->nin, ndim = u->op_ndim[a];
+        const intptr_t item = pf_type_size(loop->types[a]);
+        intptr_t span = item; /* bytes one element of the next axis out spans */
+        for (int d = ndim - 1; d >= -1; d--) {
+            const intptr_t count = d >= 0 ? core[u->op_dims[a][d]] : n;
+            intptr_t stride;
+            if (!output && rnd(0, 5) == 0)
+                stride = 0; /* broadcast */
+            else if (rnd(0, 2) == 0)
+                stride = span * rnd(1, 3) * (rnd(0, 2) ? 1 : -1);
+            else
+                stride = span;
+            if (output && stride == 0)
+                stride = span;
+            strides[a][d + 1] = stride;
+            if (d >= 0)
+                sizes[a][d] = count;
+            const intptr_t extent = (count > 0 ? count : 1) * (stride < 0 ? -stride : stride);
+            span = extent > span ? extent : span;
+        }
+        steps[a] = strides[a][0];
+        for (int d = 0; d < ndim; d++)
+            steps[nargs + ncore_steps++] = strides[a][d + 1];
+    }
+
+    nd_operand ops[PF_MAX_ARGS], ref[PF_MAX_ARGS];
+    for (int a = 0; a < nargs; a++) {
+        const intptr_t item = pf_type_size(loop->types[a]);
+        const intptr_t lead = item * rnd(0, 7);
+        ops[a] = make_nd(n, u->op_ndim[a], sizes[a], strides[a], item, lead);
+        if (a < u->nin) {
+            fill_ctx f = {ops[a].base, loop->types[a]};
+            for_each_element(n, u->op_ndim[a], sizes[a], strides[a], fill_element, &f);
+        } else {
+            ref[a] = make_nd(n, u->op_ndim[a], sizes[a], strides[a], item, lead);
         }
     }
-    free(ref.alloc); free(in.alloc); free(maxiter.alloc);
+    char *args[PF_MAX_ARGS];
+    for (int a = 0; a < nargs; a++)
+        args[a] = a < u->nin ? ops[a].base : ref[a].base;
+    loop->kernels[PF_SIMD_SCALAR](args, n, core, steps, rnd(0, 1) ? PF_HINT_STREAM : 0u);
+
+    for (int level = 1; level < PF_SIMD_NLEVELS; level++) {
+        if (loop->kernels[level] == NULL || !level_available[level])
+            continue;
+        for (int a = u->nin; a < nargs; a++) {
+            memset(ops[a].alloc, 0x7f, (size_t)(ops[a].lead + ops[a].bytes));
+            args[a] = ops[a].base;
+        }
+        loop->kernels[level](args, n, core, steps, rnd(0, 1) ? PF_HINT_STREAM : 0u);
+        if (ui < 64 && li < PF_MAX_ARGS * 2)
+            table_calls[ui][li][level]++;
+        for (int a = u->nin; a < nargs; a++) {
+            compare_ctx c = {ops[a].base, ref[a].base, loop->types[a], 0};
+            if (!for_each_element(n, u->op_ndim[a], sizes[a], strides[a], same_element, &c))
+                FAIL("%s: operand %d at byte offset %zd differs from %s (n=%zd, core dims "
+                     "%zd %zd %zd)", loop->kernel_names[level], a, (ssize_t)c.bad,
+                     loop->kernel_names[PF_SIMD_SCALAR], (ssize_t)n,
+                     (ssize_t)(u->ncore > 0 ? core[0] : -1), (ssize_t)(u->ncore > 1 ? core[1] : -1),
+                     (ssize_t)(u->ncore > 2 ? core[2] : -1));
+            for (intptr_t b = 0; b < ops[a].lead; b++)
+                if ((unsigned char)ops[a].alloc[b] != 0x7f)
+                    FAIL("%s: wrote before operand %d", loop->kernel_names[level], a);
+        }
+    }
+    for (int a = 0; a < nargs; a++) {
+        free(ops[a].alloc);
+        if (a >= u->nin)
+            free(ref[a].alloc);
+    }
+}
+
+/* The SIMD kernels the table check compares with scalar on this CPU. */
+static int list_table(FILE *out, int with_calls)
+{
+    int count = 0;
+    for (int ui = 0; pf_kernel_ufuncs[ui] != NULL; ui++) {
+        const pf_kernel_ufunc *u = pf_kernel_ufuncs[ui];
+        for (int li = 0; li < u->nloops; li++)
+            for (int level = 1; level < PF_SIMD_NLEVELS; level++) {
+                if (u->loops[li].kernels[level] == NULL || !level_available[level])
+                    continue;
+                count++;
+                if (out == NULL)
+                    continue;
+                fprintf(out, "%s vs %s", u->loops[li].kernel_names[level],
+                        u->loops[li].kernel_names[PF_SIMD_SCALAR]);
+                if (with_calls && ui < 64 && li < PF_MAX_ARGS * 2)
+                    fprintf(out, ": %llu calls", (unsigned long long)table_calls[ui][li][level]);
+                fputc('\n', out);
+            }
+    }
+    return count;
 }
 
 /* norm_pdf: both loops (the contiguous one with broadcast loc and scale, and
@@ -502,7 +720,7 @@ static void fuzz_norm_pdf(void)
     }
     char *args[4] = {op[0].base, op[1].base, op[2].base, op[3].base};
     feclearexcept(FE_ALL_EXCEPT);
-    (f32 ? pf_norm_pdf_f32_scalar : pf_norm_pdf_f64_scalar)(args, n, NULL, st, 0u);
+    kernels_of("norm_pdf", f32 ? PF_F32 : PF_F64)[PF_SIMD_SCALAR](args, n, NULL, st, 0u);
     if (quiet && fetestexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW | FE_UNDERFLOW))
         FAIL("norm_pdf f32=%d n=%zd: scale <= 0 raised a floating-point flag", f32, (ssize_t)n);
     for (intptr_t i = 0; i < n; i++) {
@@ -854,7 +1072,7 @@ static void one_iteration(uint64_t seed, uint64_t iter)
     case 0: case 1: fuzz_bumps(); break;
     case 2: fuzz_find_bumps(); break;
     case 3: fuzz_polyval(); break;
-    case 4: fuzz_elementwise(); break;
+    case 4: fuzz_table(); break;
     case 5: fuzz_norm_pdf(); break;
     case 6: fuzz_metropolis(); break;
     default: fuzz_metropolis_mt(); break;
@@ -868,6 +1086,10 @@ int main(int argc, char **argv)
     const pf_simd_level best = pf_cpu_best_simd_level();
     for (int l = 0; l < PF_SIMD_NLEVELS; l++)
         level_available[l] = l <= (int)best;
+    if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+        list_table(stdout, 0);
+        return 0;
+    }
     if (argc > 3) { /* replay one iteration */
         one_iteration(seed, strtoull(argv[3], NULL, 10));
         printf("replayed seed=%llu iter=%s: ok\n", (unsigned long long)seed, argv[3]);
@@ -881,7 +1103,9 @@ int main(int argc, char **argv)
             one_iteration(seed, iter);
         elapsed = 1e-9 * (double)(pf_monotonic_ns() - t0);
     } while (elapsed < seconds);
-    printf("fuzz_kernels: seed=%llu levels=%s: %llu cases in %.1f s, no finding\n",
-           (unsigned long long)seed, pf_simd_level_name(best), (unsigned long long)iter, elapsed);
+    printf("fuzz_kernels: seed=%llu levels=%s: %llu cases in %.1f s, no finding; %d SIMD "
+           "kernels of the table against scalar:\n", (unsigned long long)seed,
+           pf_simd_level_name(best), (unsigned long long)iter, elapsed, list_table(NULL, 0));
+    list_table(stdout, 1);
     return 0;
 }

@@ -109,3 +109,32 @@ def test_generator_lists_the_numba_point_entries(tmp_path):
     assert '{"a", 0, (void (*)(void))pf_a_c64_point, "int64_t (float, float, int64_t)"},' in table
     assert '{"a", 1, (void (*)(void))pf_a_f64_point, "double (double, double)"},' in table
     assert "pf_b_" not in table.split("pf_numba_points[]")[1]
+
+
+@needs_source
+def test_generator_names_every_kernel_literally(tmp_path):
+    """kernels.h (plain C, no Python.h) declares every kernel of every loop by
+    its full name, at each level of each architecture (runtime/simd_levels.h),
+    so a grep, ctags or a debugger finds it; kernels.c describes every ufunc."""
+    specs = sorted(GENERATOR.parent.parent.glob("*/spec.py"))
+    subprocess.run([sys.executable, str(GENERATOR), "kernels", str(tmp_path / "kernels.h"),
+                    str(tmp_path / "kernels.c"), *map(str, specs)], check=True)
+    header = (tmp_path / "kernels.h").read_text(encoding="utf-8")
+    table = (tmp_path / "kernels.c").read_text(encoding="utf-8")
+    assert "Python.h" not in header and "numpy" not in header.lower()
+    assert "PF_CAT" not in header and "PF_NAME" not in header
+    levels = {"PF_HAVE_X86_LEVELS": ["avx2", "avx512"], "PF_HAVE_NEON_LEVEL": ["neon"]}
+    ufuncs = sorted(n for n in dir(_core) if isinstance(getattr(_core, n), np.ufunc))
+    for name in ufuncs:
+        assert table.count(f"const pf_kernel_ufunc pf_kernels_{name.lstrip('_')} = {{") == 1
+    for line in table.splitlines():
+        if ".kernels = {pf_" in line:
+            base = line.split("{", 1)[1].rstrip(",").removesuffix("_scalar")
+            assert f"PF_KERNEL({base}_scalar);" in header
+    for macro, names in levels.items():
+        assert f"#if {macro}" in header or f"#elif {macro}" in header, macro
+        for level in names:
+            assert f"PF_KERNEL(pf_poly8_f64_{level});" in header
+            assert f"PF_KERNEL(pf_find_bumps_f32_{level});" in header
+    assert "PF_KERNEL(pf_norm_pdf_f64_scalar);" in header
+    assert "pf_norm_pdf_f64_avx2" not in header  # a scalar-only loop has no other level

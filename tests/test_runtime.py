@@ -731,3 +731,39 @@ def test_free_threaded_import_keeps_the_gil_off(run_python):
     """
     for env in ({}, {"PYTHON_GIL": "0"}):
         assert run_python(code, env=env).stdout.split() == ["False"], env
+
+
+def test_pool_c_unit_test(tmp_path):
+    """The thread pool's C unit test (tests/c/test_pool.c: every index once,
+    kernels split over 1-4 threads equal to scalar, FP flags, two callers, a
+    watched call that stops), built from this source tree with meson
+    (-Dcore_only=true: the plain-C core, no extension) and the system's C
+    compiler, then run.  Skipped where there is no source tree (an installed
+    copy of the tests), no meson/ninja or no C compiler."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    if not (repo / "meson.build").is_file() or not (repo / "tests" / "c" / "test_pool.c").is_file():
+        pytest.skip(f"no polyfast source tree at {repo}")
+    # meson's core_only build runs `python3` for NumPy's include directory:
+    # this interpreter's, first on PATH.
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    meson, ninja = shutil.which("meson", path=path), shutil.which("ninja", path=path)
+    cc = os.environ.get("CC") or shutil.which("cc", path=path) or shutil.which("gcc", path=path)
+    if meson is None or ninja is None or cc is None:
+        pytest.skip(f"needs meson, ninja and a C compiler (found {meson}, {ninja}, {cc})")
+    env = dict(os.environ, PATH=path)
+    build = tmp_path / "build"
+
+    def run(*cmd):
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(map(str, cmd))}:\n{done.stdout}\n{done.stderr}"
+        return done.stdout
+
+    run(meson, "setup", str(build), str(repo), "-Dcore_only=true", "-Dbuildtype=release")
+    run(ninja, "-j2", "-C", str(build), "test_pool")
+    out = run(str(build / "test_pool"), "4")
+    assert "all checks pass" in out, out

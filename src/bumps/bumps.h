@@ -11,7 +11,7 @@
  * with (double)integral_threshold.
  *
  * pf_bumps_scan_f32/_f64_<level> are the one implementation of the scan
- * (bumps_scan.h, compiled once per SIMD level): the gufunc kernels and the
+ * (bumps_scan_body.h, compiled once per SIMD level): the gufunc kernels and the
  * ragged entry point (bumps_glue.c) both call them.
  */
 #ifndef POLYFAST_BUMPS_H

@@ -1,6 +1,7 @@
 """The bump finder: the gufunc find_bumps and the ragged entry point behind
-pv_locations / pv_locations_ragged (kernels: bumps.h, bumps_scan.h,
-bumps_scalar.c, bumps_simd.c; Python glue: bumps_glue.c)."""
+pv_locations / pv_locations_ragged (kernels: bumps.h, bumps_scan_body.h,
+bumps_simd_skip_body.h, bumps_scalar.c, bumps_simd.c; Python glue:
+bumps_glue.c)."""
 
 ufunc(
     "find_bumps",
@@ -9,8 +10,9 @@ ufunc(
         "f32,f32,f32,i64->f32,i64": "simd",
         "f64,f64,f64,i64->f64,i64": "simd",
     },
-    # m = (n + 1) // 2, checked or set by pf_find_bumps_process_core_dims.
+    # m >= (n + 1) // 2, checked or set by pf_find_bumps_process_core_dims.
     process_core_dims=True,
+    out_dims={"m": "(n + 1) / 2"},
     # Items in all (rows times their length), as for the elementwise ufuncs:
     # below, waking a worker costs more than it saves.  A block is at least
     # one whole row.  The ragged entry point splits its rows by the same numbers.

@@ -2,7 +2,8 @@
 
 A spec file is Python that calls two functions, given to it by this script:
 
-``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False, split=None)``
+``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False, split=None,
+out_dims=None, numba_point=False)``
     One NumPy ufunc (a name starting with ``_`` is private: built, but left
     out of ``__all__``).  ``loops`` maps a type signature such as
     ``"f32,i64->f32"`` (f32 f64 c64 c128 i64) to ``"simd"`` (a kernel at every
@@ -16,8 +17,11 @@ A spec file is Python that calls two functions, given to it by this script:
     whose items the generic loop may split as well as the outer ones (each
     unit is then one outer item's slice along it; ``min_parallel`` counts
     its items' work, ``grain`` units): the kernel is called on a block of
-    that dimension like on a whole item.  ``numba_point=True`` (elementwise,
-    one output) declares each loop's scalar entry for numba,
+    that dimension like on a whole item.  ``out_dims`` maps a core dimension
+    that only outputs have to a C expression of the others' sizes: the
+    smallest size the ufunc accepts (the fuzz driver sizes it so), e.g.
+    ``{"m": "(n + 1) / 2"}``.  ``numba_point=True`` (elementwise, one
+    output) declares each loop's scalar entry for numba,
     ``pf_<name>_<type>_point`` (module/numba_points.h).  ``doc`` is numpydoc text, indented as it reads;
     a line ``{where and kwargs}`` stands for the two entries every elementwise
     ufunc documents alike (WHERE_AND_KWARGS).
@@ -32,6 +36,14 @@ Usage (src/meson.build runs both)::
 
     generate.py sources FAMILY_DIR...         # configure time: each family's files
     generate.py table OUT.c OUT.pyi SPEC...    # build time: the table and the stubs
+    generate.py kernels OUT.h OUT.c SPEC...    # build time: kernels.h and kernels.c
+
+``kernels.h`` is plain C (no Python.h): it declares every kernel by its full
+name (``PF_KERNEL(pf_poly8_f64_avx2);``) under the ``#if`` of the levels of
+each architecture (runtime/simd_levels.h), and ``kernels.c`` defines the
+plain-C description of every ufunc (runtime/kernel_table.h): operands, core
+dimensions, loops with their kernels.  The registration table takes its loops
+from there, and the fuzz driver walks it.
 
 Generating rather than listing by hand keeps the name, signature, loops and
 docstring of a ufunc in one place: the C table, the stubs and the module's
@@ -46,16 +58,11 @@ import pathlib
 import re
 import sys
 
-TYPES = {
-    "f32": "NPY_FLOAT",
-    "f64": "NPY_DOUBLE",
-    "c64": "NPY_CFLOAT",
-    "c128": "NPY_CDOUBLE",
-    "i64": "NPY_INT64",
-}
+TYPES = {"f32": "PF_F32", "f64": "PF_F64", "c64": "PF_C64", "c128": "PF_C128", "i64": "PF_I64"}
 LOOP_KINDS = ("simd", "scalar")
 METH_FLAGS = ("METH_VARARGS", "METH_O", "METH_NOARGS")
-MAX_ARGS = 8  # PF_MAX_ARGS in module/ufunc_spec.h
+MAX_ARGS = 8  # PF_MAX_ARGS in runtime/kernel_table.h
+MAX_OP_CORE = 4  # PF_MAX_OP_CORE in runtime/kernel_table.h
 SRC = pathlib.Path(__file__).resolve().parent.parent
 
 STUB_HEADER = '''\
@@ -97,7 +104,25 @@ class Ufunc:
     process_core_dims: bool
     origin: str
     split_dim: int = -1  # NumPy's index of the splittable core dimension
+    out_dims: dict[str, str] = dataclasses.field(default_factory=dict)
     numba_point: bool = False  # scalar entries for numba (module/numba_points.h)
+
+    @property
+    def core_names(self) -> list[str]:
+        """The core dimensions, numbered as NumPy does: by first appearance."""
+        return list(dict.fromkeys(re.findall(r"\w+", self.signature or "")))
+
+    @property
+    def operand_dims(self) -> list[list[str]]:
+        """Each operand's core dimensions (none for an elementwise ufunc)."""
+        if self.signature is None:
+            nargs = len(self.loops[0][0]) + len(self.loops[0][1])
+            return [[] for _ in range(nargs)]
+        return [re.findall(r"\w+", op) for op in re.findall(r"\((.*?)\)", self.signature)]
+
+    @property
+    def c_name(self) -> str:
+        return self.name.lstrip("_")
 
 
 @dataclasses.dataclass
@@ -133,7 +158,7 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
     origin = resolved.relative_to(SRC).as_posix() if resolved.is_relative_to(SRC) else str(path)
 
     def ufunc(name, *, loops, min_parallel, grain, doc, signature=None,
-              process_core_dims=False, split=None, numba_point=False):
+              process_core_dims=False, split=None, out_dims=None, numba_point=False):
         parsed = []
         for types, kind in loops.items():
             if kind not in LOOP_KINDS:
@@ -164,12 +189,27 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
                 raise SpecError(f"{origin}: {name}: split {split!r} is not a core dimension "
                                 f"of {signature!r}")
             split_dim = names.index(split)
+        names = list(dict.fromkeys(re.findall(r"\w+", signature or "")))
+        in_names = set(re.findall(r"\w+", (signature or "").split("->")[0]))
+        for dim, expr in (out_dims or {}).items():
+            if dim not in names or dim in in_names:
+                raise SpecError(f"{origin}: {name}: out_dims: {dim!r} is not a core dimension "
+                                "that only outputs have")
+            unknown = set(re.findall(r"[A-Za-z_]\w*", expr)) - in_names
+            if unknown:
+                raise SpecError(f"{origin}: {name}: out_dims[{dim!r}] names {sorted(unknown)}, "
+                                "not input core dimensions")
+        for op in re.findall(r"\((.*?)\)", signature or ""):
+            if len(re.findall(r"\w+", op)) > MAX_OP_CORE:
+                raise SpecError(f"{origin}: {name}: an operand has more than {MAX_OP_CORE} "
+                                "core dimensions")
         text = inspect.cleandoc(doc).replace("{where and kwargs}", WHERE_AND_KWARGS) + "\n"
         if numba_point and (signature is not None or len(parsed[0][1]) != 1):
             raise SpecError(f"{origin}: {name}: numba_point needs an elementwise ufunc "
                             "with one output")
         ufuncs.append(Ufunc(name, parsed, min_parallel, grain, text, signature,
-                            process_core_dims, origin, split_dim, bool(numba_point)))
+                            process_core_dims, origin, split_dim, dict(out_dims or {}),
+                            bool(numba_point)))
 
     def function(name, *, args, doc, stub, flags="METH_VARARGS"):
         if flags not in METH_FLAGS:
@@ -197,37 +237,160 @@ def kernel_base(u: Ufunc, ins: list[str]) -> str:
     return f"pf_{u.name.lstrip('_')}_{ins[0]}"
 
 
-def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
-    parts = [
-        "/* Generated by src/codegen/generate.py from the spec.py files under src/:",
-        " * edit those, not this file. */",
-        '#include "module/ufunc_spec.h"',
+GENERATED = ["/* Generated by src/codegen/generate.py from the spec.py files under src/:",
+             " * edit those, not this file. */"]
+
+
+def arch_levels() -> list[tuple[str, list[str]]]:
+    """The vector levels of each architecture, as runtime/simd_levels.h lists
+    them: (the ``PF_HAVE_*`` macro its block defines, its levels above scalar)."""
+    text = (SRC / "runtime" / "simd_levels.h").read_text(encoding="utf-8")
+    blocks = re.findall(r"#define (PF_HAVE_\w+) 1\n.*?#define PF_FOR_EACH_SIMD_LEVEL\(X\)([^\n]*)",
+                        text, re.S)
+    found = []
+    for macro, levels in blocks:
+        names = re.findall(r"X\((\w+)\)", levels)
+        if names[:1] != ["scalar"]:
+            raise SpecError(f"runtime/simd_levels.h: {macro}'s levels do not start with scalar")
+        found.append((macro, names[1:]))
+    if not found:
+        raise SpecError("runtime/simd_levels.h: no PF_HAVE_* level block found")
+    return found
+
+
+def per_arch(lines_for_level, indent: str = "") -> list[str]:
+    """``#if``/``#elif`` blocks, one per architecture, each with the lines of
+    its vector levels (``lines_for_level(level)``)."""
+    out = []
+    for i, (macro, levels) in enumerate(arch_levels()):
+        out.append(f"{'#if' if i == 0 else '#elif'} {macro}")
+        for level in levels:
+            out += [indent + line for line in lines_for_level(level)]
+    out.append("#endif")
+    return out
+
+
+def loop_bases(u: Ufunc) -> list[tuple[str, str]]:
+    """Each kernel base of ``u`` once, with its kind (simd or scalar)."""
+    bases: dict[str, str] = {}
+    for ins, _, kind in u.loops:
+        bases.setdefault(kernel_base(u, ins), kind)
+    return list(bases.items())
+
+
+def render_kernels_h(ufuncs: list[Ufunc]) -> str:
+    parts = GENERATED + [
+        "/* Plain C: every kernel by its full name, and the description of every",
+        " * ufunc (runtime/kernel_table.h), defined in kernels.c. */",
+        "#ifndef POLYFAST_KERNELS_H",
+        "#define POLYFAST_KERNELS_H",
         "",
-        "#define PF_DECLARE_KERNEL_AT(level) PF_KERNEL(PF_CAT(PF_KERNEL_BASE, level));",
+        '#include "runtime/kernel_table.h"',
     ]
     for u in ufuncs:
         parts.append(f"\n/* {u.name}, from {u.origin} */")
-        declared = set()
-        rows = []
+        for base, kind in loop_bases(u):
+            parts.append(f"PF_KERNEL({base}_scalar);")
+            if kind == "simd":
+                parts += per_arch(lambda level: [f"PF_KERNEL({base}_{level});"])
+        parts.append(f"extern const pf_kernel_loop pf_{u.c_name}_loops[{len(u.loops)}];")
+        parts.append(f"extern const pf_kernel_ufunc pf_kernels_{u.c_name};")
+    parts += [
+        "",
+        "/* Every ufunc, NULL-terminated, in the order of src/meson.build's families. */",
+        "extern const pf_kernel_ufunc *const pf_kernel_ufuncs[];",
+        "",
+        "/* The kernels (one per level) of ufunc `name`'s loop whose first operand is",
+        " * of type `first`; NULL if there is none. */",
+        "const pf_kernel_fn *pf_kernels_for(const char *name, pf_type first);",
+        "",
+        "#endif",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def render_kernels_c(ufuncs: list[Ufunc]) -> str:
+    parts = GENERATED + [
+        "#include <string.h>",
+        "",
+        '#include "kernels.h"',
+    ]
+    for u in ufuncs:
+        names = u.core_names
+        parts.append(f"\n/* {u.name}, from {u.origin} */")
+        parts.append(f"const pf_kernel_loop pf_{u.c_name}_loops[{len(u.loops)}] = {{")
         for ins, outs, kind in u.loops:
             base = kernel_base(u, ins)
-            if base not in declared:
-                declared.add(base)
-                if kind == "simd":
-                    parts += [f"#define PF_KERNEL_BASE {base}",
-                              "PF_FOR_EACH_SIMD_LEVEL(PF_DECLARE_KERNEL_AT)",
-                              "#undef PF_KERNEL_BASE"]
-                else:
-                    parts.append(f"PF_KERNEL({base}_scalar);")
             types = ", ".join(TYPES[t] for t in ins + outs)
-            kernels = f"PF_LEVEL_TABLE({base})" if kind == "simd" else f"{{{base}_scalar}}"
-            rows.append(f"    {{{{{types}}}, {kernels}}},")
+            parts.append(f"    {{.types = {{{types}}},")
+            for field, fmt in (("kernels", "{}"), ("kernel_names", '"{}"')):
+                parts.append(f"     .{field} = {{{fmt.format(base + '_scalar')},")
+                if kind == "simd":
+                    parts += per_arch(lambda level: [fmt.format(f"{base}_{level}") + ","],
+                                      "                   ")
+                parts.append("     },")
+            parts.append("    },")
+        parts.append("};")
+        min_out = "NULL"
+        if u.out_dims:
+            min_out = f"min_out_dims_{u.c_name}"
+            parts.append(f"static void {min_out}(intptr_t *core_dims)")
+            parts.append("{")
+            for dim, expr in u.out_dims.items():
+                c_expr = re.sub(r"[A-Za-z_]\w*",
+                                lambda m: f"core_dims[{names.index(m.group(0))}]", expr)
+                parts.append(f"    core_dims[{names.index(dim)}] = {c_expr}; /* {dim} = {expr} */")
+            parts.append("}")
+        op_dims = u.operand_dims
+        ndim = ", ".join(str(len(d)) for d in op_dims)
+        dims = ", ".join("{" + (", ".join(str(names.index(n)) for n in d) or "0") + "}"
+                         for d in op_dims)
+        signature = f'"{u.signature}"' if u.signature else "NULL"
+        parts += [
+            f"const pf_kernel_ufunc pf_kernels_{u.c_name} = {{",
+            f'    .name = "{u.name}",',
+            f"    .signature = {signature},",
+            f"    .nin = {len(u.loops[0][0])},",
+            f"    .nout = {len(u.loops[0][1])},",
+            f"    .ncore = {len(names)},",
+            f"    .op_ndim = {{{ndim}}},",
+            f"    .op_dims = {{{dims}}},",
+            f"    .split_dim = {u.split_dim},",
+            f"    .min_out_dims = {min_out},",
+            f"    .nloops = {len(u.loops)},",
+            f"    .loops = pf_{u.c_name}_loops,",
+            "};",
+        ]
+    parts.append("\nconst pf_kernel_ufunc *const pf_kernel_ufuncs[] = {")
+    parts += [f"    &pf_kernels_{u.c_name}," for u in ufuncs]
+    parts += ["    NULL,", "};", ""]
+    parts += [
+        "const pf_kernel_fn *pf_kernels_for(const char *name, pf_type first)",
+        "{",
+        "    for (const pf_kernel_ufunc *const *u = pf_kernel_ufuncs; *u != NULL; u++)",
+        "        for (int i = 0; strcmp((*u)->name, name) == 0 && i < (*u)->nloops; i++)",
+        "            if ((*u)->loops[i].types[0] == first)",
+        "                return (*u)->loops[i].kernels;",
+        "    return NULL;",
+        "}",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
+    parts = GENERATED + [
+        '#include "module/ufunc_spec.h"',
+        "",
+        "/* Every kernel, and each ufunc's loops (pf_<name>_loops), defined in kernels.c. */",
+        '#include "kernels.h"',
+    ]
+    for u in ufuncs:
+        parts.append(f"\n/* {u.name}, from {u.origin} */")
         if u.process_core_dims:
             parts.append(f"int pf_{u.name}_process_core_dims(PyUFuncObject *ufunc, "
                          "npy_intp *core_dim_sizes);")
-        parts.append(f"static const pf_loop_spec {u.name}_loops[] = {{")
-        parts += rows
-        parts.append("};")
         nin, nout = len(u.loops[0][0]), len(u.loops[0][1])
         signature = f'"{u.signature}"' if u.signature else "NULL"
         core_dims = f"pf_{u.name}_process_core_dims" if u.process_core_dims else "NULL"
@@ -242,7 +405,7 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
             f"    .split_dim = {u.split_dim},",
             f"    .process_core_dims = {core_dims},",
             f"    .nloops = {len(u.loops)},",
-            f"    .loops = {u.name}_loops,",
+            f"    .loops = pf_{u.c_name}_loops,",
             "    .doc =",
             c_string(u.doc, "        ") + ",",
             "};",
@@ -346,6 +509,12 @@ def main(argv: list[str]) -> int:
             ufuncs, functions = collect([pathlib.Path(p) for p in argv[3:]])
             out_c.write_text(render_table(ufuncs, functions), encoding="utf-8")
             out_pyi.write_text(render_stub(ufuncs, functions), encoding="utf-8")
+            return 0
+        if len(argv) >= 3 and argv[0] == "kernels":
+            out_h, out_c = pathlib.Path(argv[1]), pathlib.Path(argv[2])
+            ufuncs, _ = collect([pathlib.Path(p) for p in argv[3:]])
+            out_h.write_text(render_kernels_h(ufuncs), encoding="utf-8")
+            out_c.write_text(render_kernels_c(ufuncs), encoding="utf-8")
             return 0
     except SpecError as exc:
         print(f"generate.py: {exc}", file=sys.stderr)

@@ -47,58 +47,21 @@
  * stops at once.  A point abandoned this way is not stored. */
 #define PF_MANDELBROT_POLL_STEPS ((int64_t)1 << 14)
 
-/* The count of one point, as defined above, with the traps
- * (mandelbrot_traps.h): the scalar level's loop, and the SIMD levels' for
- * the points they leave to it; -1 when the call was interrupted before the
- * count was known. */
-#define PF_DEFINE_MANDELBROT_POINT(name, T, SQRT, U, CYCLE)                \
-    static inline int64_t name(T cr, T ci, int64_t maxiter)                \
-    {                                                                      \
-        if (maxiter < 2)                                                   \
-            return maxiter < 1 ? 0 : 1;                                    \
-        if (cr != cr || ci != ci)                                          \
-            return maxiter;                                                \
-        T zr = (T)0 + cr, zi = (T)0 + ci; /* z_1 */                        \
-        int card, bulb;                                                    \
-        PF_MB_CLASSIC(card, bulb, T, T, cr, ci);                           \
-        int64_t check = (card || bulb) && maxiter >= PF_MB_TRAP_MIN_MAXITER \
-                            ? PF_MB_FIRST_CHECK : -1;                      \
-        int64_t ccheck = maxiter >= PF_MB_CYCLE_MIN_MAXITER ? PF_MB_CYCLE_FIRST : -1; \
-        for (int64_t k = 1;; k++) {                                        \
-            const T rr = zr * zr, ii = zi * zi, ri = zr * zi;              \
-            if (!(rr + ii < 4))                                            \
-                return k;                                                  \
-            if (k == maxiter - 1)                                          \
-                return maxiter;                                            \
-            if ((k & (PF_MANDELBROT_POLL_STEPS - 1)) == 0 && pf_interrupted()) \
-                return -1;                                                 \
-            zr = rr - ii + cr;                                             \
-            zi = ri + ri + ci;                                             \
-            if (__builtin_expect(k == check, 0)) { /* z_{k+1} trapped? */  \
-                int trapped = 0;                                           \
-                PF_MB_STEP_AHEAD(T, T, U, zr, zi, cr, ci)                  \
-                if (card)                                                  \
-                    PF_MB_TRAPPED_CARDIOID(trapped, T, T, SQRT, zr, zi)    \
-                else                                                       \
-                    PF_MB_TRAPPED_BULB(trapped, T, T, SQRT, zr, zi, cr, ci) \
-                if (trapped)                                               \
-                    return maxiter;                                        \
-                check = pf_mb_next_check(k);                               \
-            }                                                              \
-            if (__builtin_expect(k == ccheck, 0)) { /* (f) */              \
-                if (CYCLE(zr, zi, cr, ci))                                 \
-                    return maxiter;                                        \
-                ccheck = pf_mb_next_check(k);                              \
-                if (ccheck >= 0 && maxiter - 1 - ccheck < k)               \
-                    ccheck = -1; /* it could save fewer than k steps */    \
-            }                                                              \
-        }                                                                  \
-    }
+/* pf_mandelbrot_point_f64/_f32(cr, ci, maxiter): the count of one point, as
+ * defined above, with the traps (mandelbrot_traps.h): the scalar level's
+ * loop, and the SIMD levels' for the points they leave to it; -1 when the
+ * call was interrupted before the count was known. */
+#define PF_MB_T double
+#define PF_MB_SUFFIX f64
+#define PF_MB_SQRT sqrt
+#define PF_MB_U 0x1p-53
+#include "mandelbrot/mandelbrot_point_body.h"
 
-PF_DEFINE_MANDELBROT_POINT(pf_mandelbrot_point_f64, double, sqrt, 0x1p-53,
-                           pf_mb_cycle_trapped_f64)
-PF_DEFINE_MANDELBROT_POINT(pf_mandelbrot_point_f32, float, sqrtf, 0x1p-24f,
-                           pf_mb_cycle_trapped_f32)
+#define PF_MB_T float
+#define PF_MB_SUFFIX f32
+#define PF_MB_SQRT sqrtf
+#define PF_MB_U 0x1p-24f
+#include "mandelbrot/mandelbrot_point_body.h"
 
 /*
  * The whole picture: mandelbrot_grid(x, y, maxiter) -> counts[i, j] of the

@@ -2,44 +2,13 @@
  * chunk at a time for the kernels of every level. */
 #include "mandelbrot/mandelbrot.h"
 
-/* Fills re[0 ...] and im[0 ...] with the next points, x[j] + 1j*y[i] as NumPy
- * computes it, across row ends up to rows->r1. */
-#define PF_MB_DEFINE_FILL(T, SUFFIX)                                       \
-    intptr_t pf_mb_fill_##SUFFIX(pf_mb_rows *rows, T *restrict re_out, T *restrict im_out) \
-    {                                                                      \
-        intptr_t filled = 0;                                               \
-        if (pf_interrupted())                                              \
-            return 0; /* the run ends: the rows left are not written */    \
-        while (filled < PF_MB_CHUNK && rows->row < rows->r1) {             \
-            const T y = *(const T *)(rows->y + rows->row * rows->ys);      \
-            const T re = (T)0 * y - (T)0, im = (T)0 + y; /* 1j*y */        \
-            intptr_t take = rows->nx - rows->col;                          \
-            if (take > PF_MB_CHUNK - filled)                               \
-                take = PF_MB_CHUNK - filled;                               \
-            T *restrict cre = re_out + filled, *restrict cim = im_out + filled; \
-            const char *x = rows->x + rows->col * rows->xs;                \
-            if (rows->xs == (intptr_t)sizeof(T)) {                         \
-                const T *restrict xv = (const T *)x;                       \
-                for (intptr_t j = 0; j < take; j++)                        \
-                    cre[j] = xv[j] + re;                                   \
-            } else {                                                       \
-                for (intptr_t j = 0; j < take; j++)                        \
-                    cre[j] = *(const T *)(x + j * rows->xs) + re;          \
-            }                                                              \
-            for (intptr_t j = 0; j < take; j++)                            \
-                cim[j] = im;                                               \
-            filled += take;                                                \
-            rows->col += take;                                             \
-            if (rows->col == rows->nx) {                                   \
-                rows->col = 0;                                             \
-                rows->row++;                                               \
-            }                                                              \
-        }                                                                  \
-        return filled;                                                     \
-    }
+#define PF_MB_T double
+#define PF_MB_SUFFIX f64
+#include "mandelbrot/mandelbrot_fill_body.h"
 
-PF_MB_DEFINE_FILL(double, f64)
-PF_MB_DEFINE_FILL(float, f32)
+#define PF_MB_T float
+#define PF_MB_SUFFIX f32
+#include "mandelbrot/mandelbrot_fill_body.h"
 
 void pf_mb_grid_args(char *const *args, const intptr_t *steps, const intptr_t *core_dims,
                      intptr_t i, int shifted, pf_mb_grid *grid)

@@ -5,7 +5,7 @@
  */
 /* The lanes of `live` whose float orbit from z = (zr, zi) provably never
  * escapes by the cycle check of mandelbrot_traps.h, all lanes at once: the
- * scalar PF_DEFINE_MB_CYCLE_TRAPPED with each lane's own p (the same
+ * scalar pf_mb_cycle_trapped_* (mandelbrot_cycle_body.h) with each lane's own p (the same
  * operations, so the same lanes are caught). */
 __attribute__((noinline)) static unsigned PF_MB_FN(pf_mb_cycle)(PF_MB_V zr, PF_MB_V zi,
                                                                PF_MB_V cr, PF_MB_V ci,

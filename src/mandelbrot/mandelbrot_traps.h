@@ -24,6 +24,8 @@
 #include <math.h>
 #include <stdint.h>
 
+#include "runtime/simd_levels.h" /* PF_CAT */
+
 /* The cardioid and bulb checks ((c), (d) of the derivation) on w = (zr, zi) for the point
  * c = (cr, ci), for one point or (in mandelbrot_simd.c) one vector: `out`
  * gets nonzero (scalar) or all-ones (vector lanes) where w is trapped.  V is
@@ -99,59 +101,23 @@ static inline int64_t pf_mb_next_check(int64_t j)
 #define PF_MB_CYCLE_FIRST 1024
 #define PF_MB_CYCLE_MIN_MAXITER 2048
 
-/* Nonzero when the float orbit of w = (zr, zi) for c = (cr, ci) provably
- * never escapes by the cycle check; one point (the vector levels have their own). */
-#define PF_DEFINE_MB_CYCLE_TRAPPED(name, T, SQRT, U, FLOOR, NEAR)          \
-    static inline int name(T zr, T zi, T cr, T ci)                         \
-    {                                                                      \
-        const T u = (U), eps = 32 * (U);                                   \
-        T wr = zr, wi = zi, sr = 1, si = 0, er = 0, ei = 0, gr = 0, gi = 0; \
-        int p = 0;                                                         \
-        for (int i = 1; i <= PF_MB_CYCLE_P; i++) {                         \
-            const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
-            const T tr = (wr * sr - wi * si) * 2;                          \
-            si = (wr * si + wi * sr) * 2;                                  \
-            sr = tr;                                                       \
-            wr = rr - ii + cr;                                             \
-            wi = ri + ri + ci;                                             \
-            const T dr = wr - zr, di = wi - zi, d2 = dr * dr + di * di;    \
-            if (d2 < (NEAR)) {                                             \
-                p = i;                                                     \
-                er = dr;                                                   \
-                ei = di;                                                   \
-                gr = sr;                                                   \
-                gi = si;                                                   \
-                break;                                                     \
-            }                                                              \
-        }                                                                  \
-        if (p == 0)                                                        \
-            return 0;                                                      \
-        const T qr = 1 - gr, qi = -gi, q2 = qr * qr + qi * qi;             \
-        const T ar = zr + (er * qr + ei * qi) / q2;                        \
-        const T ai = zi + (ei * qr - er * qi) / q2;                        \
-        const T xr = zr - ar, xi = zi - ai;                                \
-        const T r0 = SQRT((xr * xr + xi * xi) * (1 + 16 * u)) * (T)1.25 + (FLOOR); \
-        T r = r0;                                                          \
-        wr = ar;                                                           \
-        wi = ai;                                                           \
-        for (int i = 1; i <= p; i++) {                                     \
-            const T rr = wr * wr, ii = wi * wi, ri = wr * wi;              \
-            const T a = SQRT(rr + ii) * (2 * (1 + 8 * u)); /* >= 2|w| */   \
-            if (!((a * (T)0.5 + r) * (1 + 4 * u) <= (T)1.9))               \
-                return 0;                                                  \
-            r = (r * (a + r) + 2 * eps) * (1 + 8 * u);                     \
-            wr = rr - ii + cr;                                             \
-            wi = ri + ri + ci;                                             \
-        }                                                                  \
-        const T dr = wr - ar, di = wi - ai;                                \
-        const T d2 = (dr * dr + di * di) * (1 + 16 * u);                   \
-        const T t = (r0 - r) * (1 - 4 * u);                                \
-        return t > 0 && d2 <= t * t * (1 - 8 * u);                         \
-    }
+/* pf_mb_cycle_trapped_f64/_f32(zr, zi, cr, ci): nonzero when the float orbit
+ * of w = (zr, zi) for c = (cr, ci) provably never escapes by the cycle check;
+ * one point (the vector levels have their own). */
+#define PF_MB_T double
+#define PF_MB_SUFFIX f64
+#define PF_MB_SQRT sqrt
+#define PF_MB_U 0x1p-53
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F64
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F64
+#include "mandelbrot/mandelbrot_cycle_body.h"
 
-PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f64, double, sqrt, 0x1p-53, PF_MB_CYCLE_FLOOR_F64,
-                           PF_MB_CYCLE_NEAR_F64)
-PF_DEFINE_MB_CYCLE_TRAPPED(pf_mb_cycle_trapped_f32, float, sqrtf, 0x1p-24f, PF_MB_CYCLE_FLOOR_F32,
-                           PF_MB_CYCLE_NEAR_F32)
+#define PF_MB_T float
+#define PF_MB_SUFFIX f32
+#define PF_MB_SQRT sqrtf
+#define PF_MB_U 0x1p-24f
+#define PF_MB_CYCLE_FLOOR PF_MB_CYCLE_FLOOR_F32
+#define PF_MB_CYCLE_NEAR PF_MB_CYCLE_NEAR_F32
+#include "mandelbrot/mandelbrot_cycle_body.h"
 
 #endif

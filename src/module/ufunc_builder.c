@@ -14,6 +14,12 @@ typedef struct {
     pf_loop_data *loop_data;
 } loop_tables;
 
+/* NumPy's type number of each pf_type (runtime/kernel_table.h). */
+static const int npy_types[] = {
+    [PF_F32] = NPY_FLOAT, [PF_F64] = NPY_DOUBLE, [PF_C64] = NPY_CFLOAT,
+    [PF_C128] = NPY_CDOUBLE, [PF_I64] = NPY_INT64,
+};
+
 static void free_loop_tables(PyObject *capsule)
 {
     PyMem_Free(PyCapsule_GetPointer(capsule, "polyfast.loop_tables"));
@@ -100,7 +106,8 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
         };
         tables->functions[i] = pf_parallel_loop;
         tables->data[i] = &tables->loop_data[i];
-        memcpy(tables->types + i * nargs, loop->types, nargs);
+        for (int a = 0; a < nargs; a++)
+            tables->types[i * nargs + a] = (char)npy_types[loop->types[a]];
     }
 
     PyObject *owner = PyCapsule_New(tables, "polyfast.loop_tables", free_loop_tables);

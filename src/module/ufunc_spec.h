@@ -4,25 +4,19 @@
  * family's spec.py describes its ufuncs, and src/codegen/generate.py turns
  * every spec.py into the generated table (ufunc_table.c in the build
  * directory), which defines pf_spec_<name> for each ufunc, pf_ufunc_specs and
- * pf_module_methods.
+ * pf_module_methods; the loops are those of the plain-C table (kernels.h).
  */
 #ifndef POLYFAST_UFUNC_SPEC_H
 #define POLYFAST_UFUNC_SPEC_H
 
 #include "module/numpy_api.h"
 
-#include "runtime/kernel_api.h"
-#include "runtime/simd_levels.h"
+#include "runtime/kernel_table.h"
 
-#define PF_MAX_ARGS 8
-
-/* One type signature, with its kernel at each SIMD level.  A NULL entry falls
- * back to the next lower level (PF_PICK_LEVEL), so scalar-only loops name one
- * kernel. */
-typedef struct {
-    char types[PF_MAX_ARGS]; /* NPY_* type numbers, inputs then outputs */
-    pf_kernel_fn kernels[PF_SIMD_NLEVELS];
-} pf_loop_spec;
+/* One type signature, with its kernel at each SIMD level: a row of the
+ * generated plain-C table (runtime/kernel_table.h, kernels.c); its types are
+ * pf_type codes, which the builder turns into NumPy's. */
+typedef pf_kernel_loop pf_loop_spec;
 
 typedef struct {
     const char *name;

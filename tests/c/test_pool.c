@@ -1,8 +1,9 @@
 /*
  * The thread pool and its thread layer (runtime/threads.h) on their own, with
- * no Python: built by meson (target pool_test) and run natively by
- * .ci/aarch64.sh under qemu and by .ci/windows.sh under wine, where the Python
- * extension cannot run.  For thread counts 1 to 8 it checks that
+ * no Python: a C unit test, built by meson (target test_pool, also a meson
+ * test) and run by tests/test_runtime.py (which builds the plain-C core with
+ * meson), natively by .ci/aarch64.sh under qemu and by .ci/windows.sh under
+ * wine, where the Python extension cannot run.  For thread counts 1 to 8 it checks that
  *   - every index of [0, n) is handed out exactly once, for many n and grains;
  *   - poly8 and mandelbrot split over the pool, at every SIMD level the CPU
  *     has, give the bits of the scalar kernel run in one piece;
@@ -12,7 +13,7 @@
  *     escape, at every SIMD level, stops soon after its poll says so, with
  *     no count written, and the pool works normally afterwards;
  * and prints what the OS said about CPUs and caches.
- * Usage: pool_test [MAX_THREADS]; exits non-zero on the first failure.
+ * Usage: test_pool [MAX_THREADS]; exits non-zero on the first failure.
  */
 #include <fenv.h>
 #include <math.h>
@@ -29,15 +30,15 @@
 #include "runtime/thread_pool.h"
 #include "runtime/threads.h"
 
-#define DECLARE_KERNELS_AT(level)                                           \
-    PF_KERNEL(pf_poly8_f64_##level); PF_KERNEL(pf_mandelbrot_c128_##level);
-PF_FOR_EACH_SIMD_LEVEL(DECLARE_KERNELS_AT)
-static const pf_kernel_fn poly8_64[] = PF_LEVEL_TABLE(pf_poly8_f64);
-static const pf_kernel_fn mandel128[] = PF_LEVEL_TABLE(pf_mandelbrot_c128);
+/* The kernels, from the generated plain-C table (src/codegen/generate.py). */
+#include "kernels.h"
+
+/* poly8's and mandelbrot's float64 loops, one kernel per level (main). */
+static const pf_kernel_fn *poly8_64, *mandel128;
 
 #define FAIL(...)                                                           \
     do {                                                                    \
-        fprintf(stderr, "pool_test: " __VA_ARGS__);                         \
+        fprintf(stderr, "test_pool: " __VA_ARGS__);                         \
         fputc('\n', stderr);                                                \
         exit(1);                                                            \
     } while (0)
@@ -259,9 +260,13 @@ static void check_concurrent_callers(int nthreads)
 int main(int argc, char **argv)
 {
     const int max_threads = argc > 1 ? atoi(argv[1]) : 8;
-    printf("pool_test: %d CPUs, last-level cache %ld KiB, best SIMD level %s\n", pf_cpu_count(),
+    printf("test_pool: %d CPUs, last-level cache %ld KiB, best SIMD level %s\n", pf_cpu_count(),
            (long)(pf_cpu_last_level_cache_bytes() >> 10),
            pf_simd_level_name(pf_cpu_best_simd_level()));
+    poly8_64 = pf_kernels_for("poly8", PF_F64);
+    mandel128 = pf_kernels_for("mandelbrot", PF_C128);
+    if (poly8_64 == NULL || mandel128 == NULL)
+        FAIL("the generated table has no poly8 f64 or mandelbrot c128 loop");
     make_inputs();
     const int64_t t0 = pf_monotonic_ns();
     pf_pool_init(1);
@@ -276,7 +281,7 @@ int main(int argc, char **argv)
     }
     if (pf_pool_set_threads(0) == 0 || pf_pool_set_threads(PF_MAX_THREADS + 1) == 0)
         FAIL("out-of-range thread counts accepted");
-    printf("pool_test: 1 to %d threads, levels scalar to %s: all checks pass (%.1f s)\n",
+    printf("test_pool: 1 to %d threads, levels scalar to %s: all checks pass (%.1f s)\n",
            max_threads, pf_simd_level_name(pf_cpu_best_simd_level()),
            (double)(pf_monotonic_ns() - t0) * 1e-9);
     return 0;
