@@ -17,68 +17,26 @@ In one run, interleaved, best of several rounds:
   expected: polyfast's factored form differs from the sum of powers).
 
 Ratios measured in one run are what to compare; absolute times depend on
-the machine and its load.
+the machine and its load.  ``python -m polyfast`` shows the same rows but the
+deep zoom (polyfast/bench/numba_side.py, whose njit functions these are).
 """
 
 import argparse
 import os
-import time
 
 import numba
 import numpy as np
 
 import polyfast
+from polyfast.bench import numba_side
 
 
-@numba.njit
-def poly8_array(a):
-    return polyfast.poly8(a)
-
-
-@numba.njit
-def counts_polyfast(c, maxiter, out):
-    for i in range(c.size):
-        out[i] = polyfast.mandelbrot(c[i], maxiter)
-
-
-@numba.njit
-def counts_numba(c, maxiter, out):
-    # The ufunc's definition: the first k in 1 ... maxiter-1 with |z_k| >= 2,
-    # else maxiter; the same operations, each rounded on its own.
-    for i in range(c.size):
-        cr, ci = c[i].real, c[i].imag
-        re, im = 0.0, 0.0
-        count = maxiter if maxiter > 0 else 0
-        for k in range(1, maxiter):
-            re, im = re * re - im * im + cr, re * im + re * im + ci
-            if re * re + im * im >= 4.0:
-                count = k
-                break
-        out[i] = count
-
-
-@numba.njit
-def poly8_points(x, out):
-    for i in range(x.size):
-        out[i] = polyfast.poly8(x[i])
-
-
-@numba.njit
-def poly8_inline(x, out):
-    for i in range(x.size):
-        v = x[i]
-        out[i] = v + v**2 + v**3 + v**4 + v**5 + v**6 + v**7 + v**8
-
-
-def best_times(functions, rounds):
-    """Each function's best time, the functions called in turn every round."""
-    best = [float("inf")] * len(functions)
-    for _ in range(rounds):
-        for i, fn in enumerate(functions):
-            start = time.perf_counter()
-            fn()
-            best[i] = min(best[i], time.perf_counter() - start)
-    return best
+# The njit functions python -m polyfast compares (polyfast/bench/numba_side.py).
+_F = numba_side.compiled()
+poly8_array, counts_polyfast, counts_numba, poly8_points, poly8_inline = (
+    _F[name] for name in ("poly8_array", "counts_polyfast", "counts_numba", "poly8_points",
+                          "poly8_inline"))
+best_times = numba_side.best_times
 
 
 def grid(centre, width, n):
@@ -103,9 +61,10 @@ def main():
           f"{t_py * 1e3:.3f} ms: njit/Python {t_jit / t_py:.2f}x (target <= 1.10x)")
 
     # The notebook's make_fractal grid: x and y in [-2, 2], 500 points each.
-    notebook = (np.linspace(-2, 2, 500)[None, :] + 1j * np.linspace(-2, 2, 500)[:, None]).ravel()
+    notebook = numba_side.notebook_grid()
     zoom = grid(-0.7436439 + 0.1318259j, 1e-5, 300)
-    for label, c, maxiter, case_rounds in (("notebook grid 500x500, maxiter 50", notebook, 50, rounds),
+    for label, c, maxiter, case_rounds in (("notebook grid 500x500, maxiter 50", notebook, 50,
+                                            rounds * 3),
                                            ("notebook grid 500x500, maxiter 1000", notebook, 1000, rounds),
                                            ("deep zoom 300x300, maxiter 5000", zoom, 5000, 2)):
         ours = np.empty(c.size, np.int64)

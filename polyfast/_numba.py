@@ -40,6 +40,10 @@ from polyfast import _core
 LOOP_SIGNATURE = "void (const pf_loop_data *, char **, const npy_intp *, const npy_intp *)"
 KERNEL_SIGNATURE = "void (char *const *, intptr_t, const intptr_t *, const intptr_t *, unsigned)"
 DATA_NAME = "const pf_loop_data"
+# A scalar entry's C types (src/module/numba_points.h): a complex operand is
+# passed as two values.
+SCALAR_C_TYPES = {"float32": ["float"], "float64": ["double"], "complex64": ["float", "float"],
+                  "complex128": ["double", "double"], "int64": ["int64_t"]}
 CAPI_MODULE = "polyfast._numba_capi"
 LOOP_SYMBOL = "polyfast_numba_loop"
 
@@ -54,6 +58,8 @@ PYTHON_LEVEL = {
 _KINDS = "biufc"  # bool < int < float < complex, as NumPy's legacy rule ranks them
 
 _initialized = False
+# The loops with a scalar entry ("mandelbrot.1.scalar"), bound by init.
+scalar_entries: set[str] = set()
 
 
 class NumbaHookError(RuntimeError):
@@ -89,6 +95,7 @@ def init() -> None:
         for key in capsules:
             if key != "loop":
                 llvm.add_symbol(data_symbol(key), get_cython_function_address(CAPI_MODULE, key))
+        scalar_entries.update(key for key in capsules if key.endswith(".scalar"))
         step = "registering the overloads"
         from polyfast import _numba_overloads
 
@@ -101,7 +108,8 @@ def init() -> None:
 
 def data_symbol(key: str) -> str:
     """The symbol bound to capsule ``key``: ``"ufunc.i"`` (loop i's data) or
-    ``"ufunc.i.point"`` (its scalar-level kernel)."""
+    ``"ufunc.i.point"`` (its scalar-level kernel) or ``"ufunc.i.scalar"`` (its
+    scalar entry, values in and out, when the spec declares one)."""
     return "polyfast_numba_" + key.replace(".", "_")
 
 
@@ -116,21 +124,36 @@ def capsule_name(capsule: object) -> str:
 def check_signatures(capsules: dict) -> None:
     """Every capsule carries the C signature this module calls it with."""
     for key, capsule in capsules.items():
-        want = (LOOP_SIGNATURE if key == "loop" else
-                KERNEL_SIGNATURE if key.endswith(".point") else DATA_NAME)
         got = capsule_name(capsule)
-        if got != want:
-            raise TypeError(f"capsule {key!r} of {CAPI_MODULE} is {got!r}, expected {want!r}")
         if key != "loop":
-            name, _, index = key.removesuffix(".point").partition(".")
+            name, _, index = key.removesuffix(".point").removesuffix(".scalar").partition(".")
             # _core's: private ufuncs (_mandelbrot_grid_shifted) export their
             # loops too, though no overload is registered for them.
             ufunc = getattr(_core, name, None)
             if not isinstance(ufunc, np.ufunc) or not index.isdigit() \
                     or int(index) >= ufunc.ntypes:
                 raise TypeError(f"capsule {key!r} names no loop of a polyfast ufunc")
+        want = (LOOP_SIGNATURE if key == "loop" else
+                KERNEL_SIGNATURE if key.endswith(".point") else
+                scalar_signature(ufunc, int(index)) if key.endswith(".scalar") else DATA_NAME)
+        if got != want:
+            raise TypeError(f"capsule {key!r} of {CAPI_MODULE} is {got!r}, expected {want!r}")
     if "loop" not in capsules:
         raise TypeError(f"{CAPI_MODULE} has no capsule 'loop'")
+
+
+def scalar_signature(ufunc: np.ufunc, index: int) -> str:
+    """The C signature of loop ``index``'s scalar entry, from the loop's
+    types: ``"int64_t (double, double, int64_t)"`` for mandelbrot's
+    complex128 loop."""
+    ins, out = ufunc.types[index].split("->")
+    try:
+        params = [c for t in ins for c in SCALAR_C_TYPES[np.dtype(t).name]]
+        result = SCALAR_C_TYPES[np.dtype(out).name]
+    except KeyError as exc:
+        raise TypeError(f"{ufunc.__name__} loop {ufunc.types[index]}: no scalar entry "
+                        f"type for {exc}") from None
+    return f"{result[0]} ({', '.join(params)})"
 
 
 def parse_core_signature(signature: str) -> list[list[tuple[str, ...]]]:

@@ -19,6 +19,7 @@ from numba.np.numpy_support import as_dtype, from_dtype
 
 import polyfast
 from polyfast import _core
+from polyfast import _numba
 from polyfast._numba import (LOOP_SYMBOL, PYTHON_LEVEL, data_symbol,
                              parse_core_signature)
 
@@ -115,6 +116,64 @@ def _point_call(key: str, in_types: tuple, out_type):
     return call
 
 
+def _cast_values(in_types: tuple):
+    """``cast(values)``: the tuple ``values`` cast to ``in_types`` as NumPy's
+    loop choice casts them (numba's own casts, as `_point_call`'s)."""
+    cache_key = ("cast", in_types)
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+
+    @intrinsic
+    def cast(typingctx, values):
+        result_type = types.Tuple(in_types)
+
+        def codegen(context, builder, signature, args):
+            items = [context.cast(builder, builder.extract_value(args[0], i), from_type, to_type)
+                     for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types))]
+            return context.make_tuple(builder, result_type, items)
+
+        return result_type(values), codegen
+
+    _CACHE[cache_key] = cast
+    return cast
+
+
+def _scalar_call(key: str, in_types: tuple, out_type):
+    """``call(values)``: loop ``key``'s scalar entry (src/module/numba_points.h:
+    values in, the value out, a complex input as its two parts), the tuple
+    ``values`` cast to the loop's input types first."""
+    cache_key = ("scalar", key, in_types, out_type)
+    if cache_key in _CACHE:
+        return _CACHE[cache_key]
+
+    @intrinsic
+    def call(typingctx, values):
+        def codegen(context, builder, signature, args):
+            params, arguments = [], []
+            for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types)):
+                value = context.cast(builder, builder.extract_value(args[0], i),
+                                     from_type, to_type)
+                if isinstance(to_type, types.Complex):
+                    part = context.get_value_type(to_type.underlying_float)
+                    number = context.make_complex(builder, to_type, value)
+                    params += [part, part]
+                    arguments += [number.real, number.imag]
+                else:
+                    params.append(context.get_value_type(to_type))
+                    arguments.append(value)
+            function_type = ir.FunctionType(context.get_value_type(out_type), params)
+            function = cgutils.get_or_insert_function(builder.module, function_type,
+                                                      data_symbol(key + ".scalar"))
+            # Plain C: it never unwinds (LLVM may then drop landing pads).
+            function.attributes.add("nounwind")
+            return builder.call(function, arguments)
+
+        return out_type(values), codegen
+
+    _CACHE[cache_key] = call
+    return call
+
+
 @register_jitable
 def _poly8_f64(x):
     one = np.float64(1.0)
@@ -134,6 +193,61 @@ def _poly8_f32(x):
 # ufunc).  A call of the C kernel per item cost 10x numba's inlined sum of
 # powers (benchmarks/report_numba.py).
 NATIVE_SCALAR = {("poly8", "f4"): _poly8_f32, ("poly8", "f8"): _poly8_f64}
+
+# Below this maxiter the C point code checks no trap (src/mandelbrot/
+# mandelbrot_traps.h, PF_MB_TRAP_MIN_MAXITER; the cycle check starts far
+# above), so a point costs the plain iteration there and numba iterates it
+# inline, without a call.  From it on, a point that the classic tests put
+# in neither the cardioid nor the period-2 bulb gets MB_PREFIX_STEPS plain
+# steps inline first (most such points escape within them) before the C
+# entry, which starts again from z_1.  The thresholds only decide where a
+# count is computed: the plain iteration is the count's definition and the
+# C code's traps are exact, so every choice gives the ufunc's counts.
+MB_INLINE_MAXITER = 64
+MB_PREFIX_STEPS = 16
+
+
+def _mandelbrot_prefix(T):
+    zero, one, four = T(0), T(1), T(4)
+    quarter, sixteenth = T(0.25), T(0.0625)
+
+    @register_jitable
+    def prefix(cr, ci, maxiter):
+        """The count of c = (cr, ci) (mandelbrot.h's operations, each
+        rounded on its own in T), or -1 to leave the point to the C entry."""
+        if maxiter < 2:
+            return np.int64(0) if maxiter < 1 else np.int64(1)
+        if cr != cr or ci != ci:
+            return maxiter  # NaN never escapes
+        steps = maxiter - 1
+        if maxiter >= MB_INLINE_MAXITER:
+            x = cr - quarter
+            y2 = ci * ci
+            q = x * x + y2
+            b = cr + one
+            if q * (q + x) < y2 * quarter or b * b + y2 < sixteenth:
+                return np.int64(-1)  # the C entry's traps pay at once
+            steps = MB_PREFIX_STEPS
+        zr = zero + cr
+        zi = zero + ci
+        for k in range(1, steps + 1):
+            rr = zr * zr
+            ii = zi * zi
+            ri = zr * zi
+            if not (rr + ii < four):
+                return np.int64(k)
+            zr = rr - ii + cr
+            zi = ri + ri + ci
+        return maxiter if maxiter < MB_INLINE_MAXITER else np.int64(-1)
+
+    return prefix
+
+
+# Inline first steps of ufuncs with a scalar entry (spec numba_point=True):
+# the count, or -1 for "call the entry".  Given the loop's input types'
+# values, complex ones as two parts.
+NATIVE_PREFIX = {("mandelbrot", "c8"): _mandelbrot_prefix(np.float32),
+                 ("mandelbrot", "c16"): _mandelbrot_prefix(np.float64)}
 
 
 def _describe_loops(ufunc: np.ufunc) -> str:
@@ -202,6 +316,25 @@ def _typed_impl(ufunc: np.ufunc, name: str, args: tuple):
     if not any(is_array) and native is not None:
         namespace.update(native=native, dt0=getattr(np, loop_dtypes[0].name))
         exec("def impl(a0):\n    return native(dt0(a0))\n", namespace)
+        return namespace["impl"]
+    if not any(is_array) and f"{key}.scalar" in _numba.scalar_entries:
+        in_types = tuple(from_dtype(d) for d in loop_dtypes)
+        namespace["scalar"] = _scalar_call(key, in_types, from_dtype(out_dtype))
+        prefix = NATIVE_PREFIX.get((name, loop_dtypes[0].str[1:]))
+        if prefix is None:
+            source = f"def impl({params}):\n    return scalar(({params},))\n"
+        else:
+            # The prefix takes the cast values, complex ones as two parts.
+            namespace.update(prefix=prefix, cast=_cast_values(in_types))
+            parts = ", ".join(f"v[{i}].real, v[{i}].imag" if d.kind == "c" else f"v[{i}]"
+                              for i, d in enumerate(loop_dtypes))
+            source = (f"def impl({params}):\n"
+                      f"    v = cast(({params},))\n"
+                      f"    count = prefix({parts})\n"
+                      "    if count >= 0:\n"
+                      "        return count\n"
+                      "    return scalar(v)\n")
+        exec(source, namespace)
         return namespace["impl"]
     if not any(is_array) and not ufunc.signature:
         namespace["point"] = _point_call(

@@ -295,3 +295,59 @@ def test_bad_destination_is_a_one_line_error_before_the_run(run_python, tmp_path
     assert proc.stdout == ""  # nothing was run
     folder = run_cli(run_python, QUICKEST + [option, str(tmp_path)])
     assert folder.returncode == 2 and "is a directory" in folder.stderr
+
+
+NUMBA_ROWS = ["poly8(a), 1M float64, called inside njit",
+              "njit loop calling mandelbrot(c[i], 50), notebook grid 500x500",
+              "njit loop calling mandelbrot(c[i], 1000), notebook grid 500x500",
+              "scalar poly8(x[i]) per element (1M), per call"]
+
+
+def test_numba_side_rows_with_numba(run_python, tmp_path):
+    """issue 21: polyfast inside njit against Python and numba's own loops, one run."""
+    pytest.importorskip("numba")
+    out = tmp_path / "r.json"
+    proc = run_cli(run_python, ["--quick", "--case", "numba", "--json", str(out)])
+    assert proc.returncode == 0, proc.stderr
+    assert "inside @numba.njit" in proc.stdout and "note: numba is" not in proc.stdout
+    rows = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    for what in NUMBA_ROWS:
+        row = next((line for line in rows if line.startswith(f"| {what} ")), None)
+        assert row is not None, (what, proc.stdout)
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[4].endswith("x") and float(cells[4][:-1]) > 0
+        assert cells[5] == ("n/a" if what.startswith("scalar") else "yes")
+    assert "| case " not in proc.stdout  # no other case ran
+    doc = json.loads(out.read_text())
+    assert [r["what"] for r in doc["numba"]] == NUMBA_ROWS
+    assert [r["same_result"] for r in doc["numba"]] == [True, True, True, None]
+    assert all(r["polyfast_s"] > 0 and r["compared_s"] > 0 for r in doc["numba"])
+
+
+def test_numba_side_absent_is_said(run_python, tmp_path):
+    out = tmp_path / "r.json"
+    proc = run_cli(run_python, ["--quick", "--case", "numba", "--json", str(out)],
+                   block=["numba"])
+    assert proc.returncode == 0, proc.stderr
+    assert ("note: numba is not installed: skipped the numba-side figures"
+            in proc.stdout), proc.stdout
+    assert "inside @numba.njit |" not in proc.stdout
+    assert json.loads(out.read_text())["numba"] is None
+    # Not asked for (other cases only): neither the rows nor the line.
+    other = run_cli(run_python, QUICKEST[:3], block=["numba"])
+    assert other.returncode == 0, other.stderr
+    assert "numba-side" not in other.stdout and "inside @numba.njit" not in other.stdout
+
+
+def test_numba_side_disagreement_fails_the_run(monkeypatch, capsys):
+    """A numba-side result that differs is an error, as a case's is."""
+    from polyfast.bench import numba_side
+
+    rows = [numba_side.Row("njit loop calling mandelbrot(c[i], 50)", 2.0, "numba's own", 1.0,
+                           False)]
+    monkeypatch.setattr(numba_side, "available", lambda: None)
+    monkeypatch.setattr(numba_side, "measure", lambda quick=False: rows)
+    assert cli.main(["--quick", "--case", "numba"]) == 1
+    captured = capsys.readouterr()
+    assert "0.50x" in captured.out and "| NO " in captured.out
+    assert "numba: njit loop calling mandelbrot(c[i], 50)" in captured.err

@@ -67,6 +67,8 @@ needs_source = pytest.mark.skipif(not GENERATOR.exists(), reason="needs the sour
      'doc="")', "differ in their number of operands"),
     ('ufunc("poly8", loops={"f64->f64": "scalar"}, min_parallel=1, grain=1, doc="")',
      "'poly8' is already defined"),
+    ('ufunc("a", loops={"f64->f64": "scalar"}, signature="(n)->()", min_parallel=1, grain=1, '
+     'doc="", numba_point=True)', "numba_point needs an elementwise ufunc"),
 ])
 def test_generator_refuses_a_bad_spec(tmp_path, body, message):
     family = GENERATOR.parent.parent / "poly" / "spec.py"
@@ -90,6 +92,23 @@ def test_generator_writes_one_row_per_ufunc(tmp_path):
     ufuncs = sorted(n for n in dir(_core) if isinstance(getattr(_core, n), np.ufunc))
     for name in ufuncs:
         assert table.count(f"const pf_ufunc_spec pf_spec_{name} = {{") == 1
+
+
+@needs_source
+def test_generator_lists_the_numba_point_entries(tmp_path):
+    """numba_point=True: one scalar entry per loop, its C signature from the types."""
+    spec = tmp_path / "spec.py"
+    spec.write_text('ufunc("a", loops={"c64,i64->i64": "simd", "f64,f64->f64": "scalar"}, '
+                    'min_parallel=1, grain=1, doc="", numba_point=True)\n'
+                    'ufunc("b", loops={"f64->f64": "scalar"}, min_parallel=1, grain=1, doc="")\n',
+                    encoding="utf-8")
+    subprocess.run([sys.executable, str(GENERATOR), "table", str(tmp_path / "t.c"),
+                    str(tmp_path / "t.pyi"), str(spec)], check=True)
+    table = (tmp_path / "t.c").read_text(encoding="utf-8")
+    assert "int64_t pf_a_c64_point(float, float, int64_t);" in table
+    assert '{"a", 0, (void (*)(void))pf_a_c64_point, "int64_t (float, float, int64_t)"},' in table
+    assert '{"a", 1, (void (*)(void))pf_a_f64_point, "double (double, double)"},' in table
+    assert "pf_b_" not in table.split("pf_numba_points[]")[1]
 
 
 @needs_source

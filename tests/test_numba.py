@@ -116,6 +116,58 @@ def test_mandelbrot_scalar_every_dtype(dtype, assert_same_bits):
     assert_same_bits(got, want)
 
 
+@pytest.mark.parametrize("dtype", ["c8", "c16"])
+def test_mandelbrot_scalar_entry_every_path(dtype, assert_same_bits):
+    """A scalar call runs an inline prefix (all of a point below the traps'
+    maxiter, the first steps above it) and then the flag-free C entry
+    (polyfast/_numba_overloads.py): the ufunc's counts on each side of every
+    threshold, for NaN, infinite and huge components, up to huge limits."""
+    xs = np.linspace(-2.1, 0.6, 31)
+    c = (xs[None, :] + 1j * np.linspace(-1.2, 1.2, 17)[:, None]).ravel()
+    edge = [np.nan, complex(np.nan, 1), complex(1, np.nan), np.inf, -np.inf,
+            complex(0, np.inf), complex(-np.inf, np.nan), 1e300 + 1e300j, -0.0, complex(-0.0, -0.0),
+            -1.0, -0.1 + 0.1j, 0.3 + 0.5j, -0.75 + 0.1j, -1.3 + 0.06j, 2.0]
+    with np.errstate(all="ignore"):
+        c = np.concatenate([c, edge]).astype(dtype)
+    limits = [-3, 0, 1, 2, 3, 15, 16, 17, 18, 50, 63, 64, 65, 66, 100, 2047, 2048, 2049]
+    for maxiter in limits:
+        want = polyfast.mandelbrot(c, maxiter)
+        got = np.empty_like(want)
+        mandelbrot_each(c, np.full(c.size, maxiter, np.int64), got)
+        assert_same_bits(got, want)
+    # Huge limits: the points that escape, are NaN or are trapped (the others
+    # would iterate to the limit, here as from Python).
+    with np.errstate(all="ignore"):
+        quick = np.array(edge[:8] + [0.0, -1.0, -0.1 + 0.1j, 2.0, 0.3 + 0.9j], dtype=dtype)
+    for maxiter in [10**12, 2**63 - 1]:
+        for point in quick:
+            want = polyfast.mandelbrot(point, maxiter)
+            got = mandelbrot_call(point, maxiter)
+            assert got == want, (point, maxiter)
+
+
+def test_scalar_entries_bound_and_checked():
+    """Every loop of a spec with numba_point=True has its scalar entry, and a
+    capsule whose name is not the signature the loop's types give is refused."""
+    import ctypes
+
+    import polyfast._numba as hook
+    from polyfast._numba_capi import __pyx_capi__ as capsules
+
+    hook.init()
+    assert hook.scalar_entries >= {"mandelbrot.0.scalar", "mandelbrot.1.scalar"}
+    assert hook.capsule_name(capsules["mandelbrot.1.scalar"]) == "int64_t (double, double, int64_t)"
+    assert hook.capsule_name(capsules["mandelbrot.0.scalar"]) == "int64_t (float, float, int64_t)"
+    new = ctypes.pythonapi.PyCapsule_New
+    new.restype = ctypes.py_object
+    new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+    name = ctypes.create_string_buffer(b"int64_t (float, float, int64_t)")  # loop 0's, not 1's
+    forged = dict(capsules, **{"mandelbrot.1.scalar": new(1, name, None)})
+    with pytest.raises(TypeError, match="mandelbrot.1.scalar"):
+        hook.check_signatures(forged)
+    hook.check_signatures(capsules)
+
+
 def test_python_numbers_cast_as_the_ufunc_casts():
     """Python ints, floats and complexes (numba's int64, float64, complex128)."""
     assert poly8_call(2) == polyfast.poly8(2) == 510.0

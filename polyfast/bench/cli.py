@@ -7,7 +7,9 @@ fastest time per call, speed-up over the case's baseline, the JIT compile
 time (the first call, timed apart) and whether the result agrees with the
 baseline's; then, for each case with a JIT engine, polyfast's first call in
 the process (the sampler's is the process's first sampler call) beside the
-JIT's compile.
+JIT's compile; then, when numba is installed, polyfast called inside
+``@numba.njit`` against numba's own code (`polyfast.bench.numba_side`), or a
+line saying numba is absent.
 
 The cases, their inputs and their baselines are in `polyfast.bench.cases`.
 
@@ -16,6 +18,7 @@ Usage::
     python -m polyfast                 # the full run
     python -m polyfast --quick         # fewer and shorter repeats (CI)
     python -m polyfast --threads 1 --json results.json --plot times.png
+    python -m polyfast --case numba    # only the numba-side figures
 
 Run it outside the source tree (or with ``python -P``), so that the installed
 package is imported rather than the source folder.  The exit status is 1 when
@@ -38,7 +41,7 @@ from typing import Any
 import numpy as np
 
 import polyfast
-from polyfast.bench import timing
+from polyfast.bench import numba_side, timing
 from polyfast.bench.cases import CASES
 from polyfast.bench.timing import Case, Result
 from polyfast._config import config_dict
@@ -49,6 +52,10 @@ QUICK_HELP = "fewer and shorter repeats per engine: a shorter run, rougher times
 #: `polyfast.bench.timing.time_call` settings of a full run and of ``--quick``.
 TIMING_FULL = {"min_repeat": 5, "max_repeat": 100, "budget": 2.0, "repeat_time": 5e-3}
 TIMING_QUICK = {"min_repeat": 3, "max_repeat": 20, "budget": 0.15, "repeat_time": 2e-3}
+
+
+#: The ``--case`` name of the numba-side figures (`polyfast.bench.numba_side`).
+NUMBA = "numba"
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -63,8 +70,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="threads of polyfast, and of numexpr and numba when they "
                              "are installed (default: each one's own; polyfast's is "
                              f"now {polyfast.get_num_threads()})")
-    parser.add_argument("--case", action="append", choices=[c.name for c in CASES],
-                        help="run only this case (may be repeated; default: all)")
+    parser.add_argument("--case", action="append", choices=[c.name for c in CASES] + [NUMBA],
+                        help="run only this case (may be repeated; default: all); "
+                             f"{NUMBA!r}: polyfast called inside numba-compiled code")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--plot", metavar="FILE.png",
                         help="also draw the median times as a bar chart (needs matplotlib)")
@@ -194,11 +202,13 @@ def skipped_messages(results: Sequence[Result]) -> list[str]:
 
 
 def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
-               cases: Sequence[Case], load_note: str = "") -> None:
+               cases: Sequence[Case], load_note: str = "",
+               numba_rows: Sequence[numba_side.Row] | None = None) -> None:
     """Write the run's settings, configuration and results to `path`.
 
     `load_note` is `polyfast.bench.timing.LoadMeter.note` of the run: how
-    quiet the machine was (the docs' Performance page states it).
+    quiet the machine was (the docs' Performance page states it); `numba_rows`
+    the numba-side figures (None: not run or numba absent).
     """
     document = {
         "format": "polyfast-bench/1",
@@ -212,6 +222,10 @@ def write_json(path: str, args: argparse.Namespace, results: Sequence[Result],
         "cases": [{"name": c.name, "title": c.title, "baseline": baseline_of(c, results)}
                   for c in cases],
         "results": [r.as_dict() for r in results],
+        "numba": None if numba_rows is None else [
+            {"what": r.what, "polyfast_s": r.ours, "compared_with": r.other,
+             "compared_s": r.theirs, "speedup": r.speedup, "same_result": r.same}
+            for r in numba_rows],
     }
     with open(path, "w", encoding="utf-8") as f:
         json.dump(document, f, indent=2)
@@ -357,6 +371,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                        progress)
     finally:
         progress.close()
+    numba_rows = None
+    numba_absent = None
+    if args.case is None or NUMBA in args.case:
+        numba_absent = numba_side.available()
+        if numba_absent is None:
+            print("timing polyfast inside numba-compiled code ...", file=sys.stderr)
+            numba_rows = numba_side.measure(quick=args.quick)
 
     print(f"# python -m polyfast{' --quick' if args.quick else ''}")
     print()
@@ -371,12 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             line += (f" (FALLBACK: {fallbacks[case.name]}; every speed-up of this case is "
                      "over this fallback)")
         print(line)
-    print()
-    print(format_table(results, list(fallbacks)))
-    print()
-    print("Times per call; ~ marks a time extrapolated from a part of the input; "
-          "compile: the first call, with the JIT's compilation (Cython: the cell's build, "
-          "cached under ~/.cache/polyfast/cython, or its import from there).")
+    if cases:
+        print()
+        print(format_table(results, list(fallbacks)))
+        print()
+        print("Times per call; ~ marks a time extrapolated from a part of the input; "
+              "compile: the first call, with the JIT's compilation (Cython: the cell's "
+              "build, cached under ~/.cache/polyfast/cython, or its import from there).")
     first_calls = first_call_lines(results)
     if first_calls:
         print()
@@ -384,17 +406,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in first_calls:
             print(line)
         print()
+    if numba_rows is not None:
+        print()
+        print("polyfast inside numba-compiled code (best of the rounds, interleaved; "
+              "speed-up: the other time over polyfast's):")
+        print()
+        print(numba_side.format_rows(numba_rows))
+        print()
     for line in notes + skipped_messages(results):
         print(line)
+    if numba_absent is not None:
+        print(numba_side.ABSENT.format(why=numba_absent))
 
     if args.json:
-        write_json(args.json, args, results, cases, load_note=load_line)
+        write_json(args.json, args, results, cases, load_note=load_line,
+                   numba_rows=numba_rows)
         print(f"wrote {args.json}", file=sys.stderr)
     if args.plot:
         plot(args.plot, results, cases, quick=args.quick, load_note=load_line)
         print(f"wrote {args.plot}", file=sys.stderr)
 
     wrong = [f"{r.case}: {r.engine}" for r in results if r.same is False]
+    wrong += [f"numba: {r.what}" for r in numba_rows or () if r.same is False]
     if wrong:
         print(f"error: results differ from the baseline: {'; '.join(wrong)}", file=sys.stderr)
         return 1

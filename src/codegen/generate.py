@@ -3,7 +3,7 @@
 A spec file is Python that calls two functions, given to it by this script:
 
 ``ufunc(name, loops, min_parallel, grain, doc, signature=None, process_core_dims=False, split=None,
-out_dims=None)``
+out_dims=None, numba_point=False)``
     One NumPy ufunc (a name starting with ``_`` is private: built, but left
     out of ``__all__``).  ``loops`` maps a type signature such as
     ``"f32,i64->f32"`` (f32 f64 c64 c128 i64) to ``"simd"`` (a kernel at every
@@ -20,7 +20,9 @@ out_dims=None)``
     that dimension like on a whole item.  ``out_dims`` maps a core dimension
     that only outputs have to a C expression of the others' sizes: the
     smallest size the ufunc accepts (the fuzz driver sizes it so), e.g.
-    ``{"m": "(n + 1) / 2"}``.  ``doc`` is numpydoc text, indented as it reads;
+    ``{"m": "(n + 1) / 2"}``.  ``numba_point=True`` (elementwise, one
+    output) declares each loop's scalar entry for numba,
+    ``pf_<name>_<type>_point`` (module/numba_points.h).  ``doc`` is numpydoc text, indented as it reads;
     a line ``{where and kwargs}`` stands for the two entries every elementwise
     ufunc documents alike (WHERE_AND_KWARGS).
 
@@ -103,6 +105,7 @@ class Ufunc:
     origin: str
     split_dim: int = -1  # NumPy's index of the splittable core dimension
     out_dims: dict[str, str] = dataclasses.field(default_factory=dict)
+    numba_point: bool = False  # scalar entries for numba (module/numba_points.h)
 
     @property
     def core_names(self) -> list[str]:
@@ -155,7 +158,7 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
     origin = resolved.relative_to(SRC).as_posix() if resolved.is_relative_to(SRC) else str(path)
 
     def ufunc(name, *, loops, min_parallel, grain, doc, signature=None,
-              process_core_dims=False, split=None, out_dims=None):
+              process_core_dims=False, split=None, out_dims=None, numba_point=False):
         parsed = []
         for types, kind in loops.items():
             if kind not in LOOP_KINDS:
@@ -201,8 +204,12 @@ def read_spec(path: pathlib.Path) -> tuple[list[Ufunc], list[Function]]:
                 raise SpecError(f"{origin}: {name}: an operand has more than {MAX_OP_CORE} "
                                 "core dimensions")
         text = inspect.cleandoc(doc).replace("{where and kwargs}", WHERE_AND_KWARGS) + "\n"
+        if numba_point and (signature is not None or len(parsed[0][1]) != 1):
+            raise SpecError(f"{origin}: {name}: numba_point needs an elementwise ufunc "
+                            "with one output")
         ufuncs.append(Ufunc(name, parsed, min_parallel, grain, text, signature,
-                            process_core_dims, origin, split_dim, dict(out_dims or {})))
+                            process_core_dims, origin, split_dim, dict(out_dims or {}),
+                            bool(numba_point)))
 
     def function(name, *, args, doc, stub, flags="METH_VARARGS"):
         if flags not in METH_FLAGS:
@@ -406,6 +413,7 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
     parts.append("\nconst pf_ufunc_spec *const pf_ufunc_specs[] = {")
     parts += [f"    &pf_spec_{u.name}," for u in ufuncs]
     parts += ["    NULL,", "};", ""]
+    parts += render_numba_points(ufuncs)
     for f in functions:
         parts.append(f"PyObject *{f.c_name}(PyObject *self, PyObject *arg); /* {f.origin} */")
     parts.append("\nPyMethodDef pf_module_methods[] = {")
@@ -415,6 +423,29 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
         parts.append(c_string(doc, "        ") + "},")
     parts += ["    {NULL, NULL, 0, NULL},", "};", ""]
     return "\n".join(parts)
+
+
+# C types of an operand of a numba point entry (a complex one is two values).
+POINT_C_TYPES = {"f32": ["float"], "f64": ["double"], "c64": ["float", "float"],
+                 "c128": ["double", "double"], "i64": ["int64_t"]}
+
+
+def render_numba_points(ufuncs: list[Ufunc]) -> list[str]:
+    """pf_numba_points (module/numba_points.h): each ``numba_point=True``
+    loop's scalar entry ``<kernel base>_point`` with its C signature."""
+    parts = ['#include "module/numba_points.h"', "#include <stdint.h>"]
+    rows = []
+    for u in ufuncs:
+        for index, (ins, outs, _) in enumerate(u.loops if u.numba_point else []):
+            params = ", ".join(c for t in ins for c in POINT_C_TYPES[t])
+            result = POINT_C_TYPES[outs[0]][0]
+            function = f"{kernel_base(u, ins)}_point"
+            parts.append(f"{result} {function}({params});")
+            rows.append(f'    {{"{u.name}", {index}, (void (*)(void)){function}, '
+                        f'"{result} ({params})"}},')
+    parts.append("const pf_numba_point pf_numba_points[] = {")
+    parts += rows + ["    {NULL, 0, NULL, NULL},", "};", ""]
+    return parts
 
 
 def public_names(ufuncs: list[Ufunc], functions: list[Function]) -> list[str]:

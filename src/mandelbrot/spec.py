@@ -15,6 +15,7 @@ ufunc(
     # number of vectors at every SIMD level.
     min_parallel=256,
     grain=64,
+    numba_point=True,  # scalar entries for numba: mandelbrot_point.c
     doc="""
     Escape count of ``z -> z**2 + c`` from ``z = 0``, elementwise.
 

@@ -3,7 +3,8 @@
  * point for arrays and, for every loop of every ufunc, the address of the
  * pf_loop_data the ufunc itself runs with (its kernel at the SIMD level
  * chosen at import, its thread-pool split) and of the loop's scalar-level
- * kernel, which numba calls on one item.  numba binds each address to a symbol name
+ * kernel, which numba calls on one item, and the scalar entries a spec
+ * declares (numba_points.h).  numba binds each address to a symbol name
  * (llvmlite's add_symbol), so compiled code refers to names, not to
  * addresses of this process, and numba's on-disk cache stays valid in the
  * next one.  Nothing here is per-ufunc: the loops come from the ufunc
@@ -12,6 +13,7 @@
 #include "module/numpy_api.h"
 
 #include "module/parallel_loop.h"
+#include "module/numba_points.h"
 
 /* The C signatures, which name the capsules; polyfast/_numba.py checks them
  * before it binds anything. */
@@ -104,6 +106,14 @@ PyObject *pf_numba_capsules(PyObject *module, PyObject *unused)
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
         if (add_ufunc_loops(table, module, *spec) < 0)
             goto fail;
+    /* The scalar entries of the specs that declare them (numba_points.h),
+     * named with their C signature: "ufunc.i.scalar". */
+    for (const pf_numba_point *point = pf_numba_points; point->ufunc != NULL; point++) {
+        char key[160];
+        PyOS_snprintf(key, sizeof key, "%s.%d.scalar", point->ufunc, point->loop);
+        if (add_capsule(table, key, (void *)point->function, point->signature) < 0)
+            goto fail;
+    }
     return table;
 fail:
     Py_DECREF(table);
