@@ -16,6 +16,12 @@ difference.
 The sampler is timed three ways: drawing from NumPy's global state (the
 notebook's way; its first call is the process's first, with whatever
 polyfast checks once per process), from a RandomState, and from a Generator.
+
+Two rows time NumPy itself (``x * x`` on the same inputs as ``poly8`` and
+``norm_pdf``): a call whose output is the process's first allocation of that
+size pays the operating system's page faults for it, NumPy's own ufuncs alike
+(about 2.5 ms for 8 MB here).  A polyfast row is warm-up only by what it
+costs beyond the NumPy row of the same size.
 """
 
 import argparse
@@ -27,6 +33,10 @@ import sys
 # name: (setup, call); the setup runs before anything of polyfast is called.
 CALLS = {
     "poly8": ("x = np.random.default_rng(0).normal(size=1_000_000)", "polyfast.poly8(x)"),
+    "NumPy x * x, 1M (baseline)": ("x = np.random.default_rng(0).normal(size=1_000_000)",
+                                   "np.multiply(x, x)"),
+    "NumPy x * x, 100k (baseline)": ("x = np.random.default_rng(0).normal(size=100_000)",
+                                     "np.multiply(x, x)"),
     "polyval": ("x = np.random.default_rng(0).normal(size=100_000)",
                 "polyfast.polyval(x, [1.0, 2.0, 3.0])"),
     "find_bumps": ("row = np.random.default_rng(0).random(4000).astype(np.float32)",
@@ -110,12 +120,12 @@ def main(argv=None) -> None:
             steadies[name].append(best)
     print(f"{opts.rounds} rounds of fresh processes (medians; steady: best of "
           f"{opts.steady} calls after the first)")
-    print(f"{'function':<26}{'first call':>13}{'steady':>13}{'first - steady':>17}")
+    print(f"{'function':<30}{'first call':>13}{'steady':>13}{'first - steady':>17}")
     for name in names:
         first = statistics.median(firsts[name])
         best = statistics.median(steadies[name])
         extra = statistics.median(f - s for f, s in zip(firsts[name], steadies[name]))
-        print(f"{name:<26}{fmt(first):>13}{fmt(best):>13}{fmt(extra):>17}")
+        print(f"{name:<30}{fmt(first):>13}{fmt(best):>13}{fmt(extra):>17}")
 
 
 if __name__ == "__main__":
