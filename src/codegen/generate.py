@@ -391,21 +391,13 @@ def render_table(ufuncs: list[Ufunc], functions: list[Function]) -> str:
         if u.process_core_dims:
             parts.append(f"int pf_{u.name}_process_core_dims(PyUFuncObject *ufunc, "
                          "npy_intp *core_dim_sizes);")
-        nin, nout = len(u.loops[0][0]), len(u.loops[0][1])
-        signature = f'"{u.signature}"' if u.signature else "NULL"
         core_dims = f"pf_{u.name}_process_core_dims" if u.process_core_dims else "NULL"
         parts += [
             f"const pf_ufunc_spec pf_spec_{u.name} = {{",
-            f'    .name = "{u.name}",',
-            f"    .signature = {signature},",
-            f"    .nin = {nin},",
-            f"    .nout = {nout},",
+            f"    .kernels = &pf_kernels_{u.c_name},",
             f"    .min_parallel = {u.min_parallel},",
             f"    .grain = {u.grain},",
-            f"    .split_dim = {u.split_dim},",
             f"    .process_core_dims = {core_dims},",
-            f"    .nloops = {len(u.loops)},",
-            f"    .loops = pf_{u.c_name}_loops,",
             "    .doc =",
             c_string(u.doc, "        ") + ",",
             "};",

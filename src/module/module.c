@@ -187,7 +187,7 @@ static int add_public_names(PyObject *module)
     if (names == NULL)
         return -1;
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
-        if ((*spec)->name[0] != '_' && append_name(names, (*spec)->name) < 0)
+        if ((*spec)->kernels->name[0] != '_' && append_name(names, (*spec)->kernels->name) < 0)
             goto fail;
     for (const PyMethodDef *method = pf_module_methods; method->ml_name != NULL; method++)
         if (method->ml_name[0] != '_' && append_name(names, method->ml_name) < 0)
@@ -251,7 +251,7 @@ PyMODINIT_FUNC PyInit__core(void)
             Py_DECREF(module);
             return NULL;
         }
-        const int added = PyModule_AddObjectRef(module, (*spec)->name, ufunc);
+        const int added = PyModule_AddObjectRef(module, (*spec)->kernels->name, ufunc);
         Py_DECREF(ufunc);
         if (added < 0) {
             Py_DECREF(module);

@@ -50,27 +50,27 @@ static int add_capsule(PyObject *table, const char *key, void *pointer, const ch
 }
 
 /* The ufunc's loop data, checked to be polyfast's own loops. */
-static int add_ufunc_loops(PyObject *table, PyObject *module, const pf_ufunc_spec *spec)
+static int add_ufunc_loops(PyObject *table, PyObject *module, const pf_kernel_ufunc *desc)
 {
-    PyObject *object = PyObject_GetAttrString(module, spec->name);
+    PyObject *object = PyObject_GetAttrString(module, desc->name);
     if (object == NULL)
         return -1;
     if (!PyObject_TypeCheck(object, &PyUFunc_Type)) {
-        PyErr_Format(PyExc_TypeError, "polyfast._core.%s is not a ufunc", spec->name);
+        PyErr_Format(PyExc_TypeError, "polyfast._core.%s is not a ufunc", desc->name);
         Py_DECREF(object);
         return -1;
     }
     PyUFuncObject *ufunc = (PyUFuncObject *)object;
-    if (ufunc->ntypes != spec->nloops) {
+    if (ufunc->ntypes != desc->nloops) {
         PyErr_Format(PyExc_TypeError, "polyfast._core.%s has %d loops, its spec %d",
-                     spec->name, ufunc->ntypes, spec->nloops);
+                     desc->name, ufunc->ntypes, desc->nloops);
         Py_DECREF(object);
         return -1;
     }
     for (int i = 0; i < ufunc->ntypes; i++) {
         if (ufunc->functions[i] != pf_parallel_loop) {
             PyErr_Format(PyExc_TypeError, "polyfast._core.%s: loop %d is not polyfast's",
-                         spec->name, i);
+                         desc->name, i);
             Py_DECREF(object);
             return -1;
         }
@@ -78,9 +78,9 @@ static int add_ufunc_loops(PyObject *table, PyObject *module, const pf_ufunc_spe
          * levels' setup is paid per call, and every level gives the same
          * bits.  It runs on the calling thread, without the pool or Python
          * (safe from numba's prange threads, which hold no GIL). */
-        const pf_kernel_fn scalar_kernel = spec->loops[i].kernels[PF_SIMD_SCALAR];
+        const pf_kernel_fn scalar_kernel = desc->loops[i].kernels[PF_SIMD_SCALAR];
         char key[128], point_key[160];
-        PyOS_snprintf(key, sizeof key, "%s.%d", spec->name, i);
+        PyOS_snprintf(key, sizeof key, "%s.%d", desc->name, i);
         PyOS_snprintf(point_key, sizeof point_key, "%s.point", key);
         if (add_capsule(table, key, ufunc->data[i], PF_NUMBA_DATA_NAME) < 0 ||
             add_capsule(table, point_key, (void *)scalar_kernel, PF_NUMBA_KERNEL_SIGNATURE) < 0) {
@@ -104,7 +104,7 @@ PyObject *pf_numba_capsules(PyObject *module, PyObject *unused)
     if (add_capsule(table, "loop", (void *)numba_loop, PF_NUMBA_LOOP_SIGNATURE) < 0)
         goto fail;
     for (const pf_ufunc_spec *const *spec = pf_ufunc_specs; *spec != NULL; spec++)
-        if (add_ufunc_loops(table, module, *spec) < 0)
+        if (add_ufunc_loops(table, module, (*spec)->kernels) < 0)
             goto fail;
     /* The scalar entries of the specs that declare them (numba_points.h),
      * named with their C signature: "ufunc.i.scalar". */

@@ -64,10 +64,12 @@ static void set_work_dims(const PyUFuncObject *ufunc, int split_dim, pf_loop_dat
 PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
                          intptr_t stream_min_bytes)
 {
-    const int nargs = spec->nin + spec->nout;
-    const int nloops = spec->nloops;
+    const pf_kernel_ufunc *desc = spec->kernels;
+    const int nargs = desc->nin + desc->nout;
+    const int nloops = desc->nloops;
     if (nargs > PF_MAX_ARGS) {
-        PyErr_Format(PyExc_SystemError, "%s: %d operands exceed PF_MAX_ARGS", spec->name, nargs);
+        PyErr_Format(PyExc_SystemError, "%s: %d operands exceed PF_MAX_ARGS", desc->name,
+                     nargs);
         return NULL;
     }
 
@@ -77,7 +79,7 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
     if (tables == NULL)
         return PyErr_Format(PyExc_MemoryError,
                             "polyfast: could not allocate %zu bytes for the loop tables of %s",
-                            bytes, spec->name);
+                            bytes, desc->name);
     char *cursor = (char *)(tables + 1);
     tables->loop_data = (pf_loop_data *)cursor;
     cursor += nloops * sizeof(pf_loop_data);
@@ -88,18 +90,18 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
     tables->types = cursor;
 
     for (int i = 0; i < nloops; i++) {
-        const pf_loop_spec *loop = &spec->loops[i];
+        const pf_loop_spec *loop = &desc->loops[i];
         pf_kernel_fn kernel;
         PF_PICK_LEVEL(loop->kernels, level, kernel);
         if (kernel == NULL) {
             PyMem_Free(tables);
-            PyErr_Format(PyExc_SystemError, "%s: loop %d has no kernel", spec->name, i);
+            PyErr_Format(PyExc_SystemError, "%s: loop %d has no kernel", desc->name, i);
             return NULL;
         }
         tables->loop_data[i] = (pf_loop_data){
             .kernel = kernel,
-            .nin = spec->nin,
-            .nout = spec->nout,
+            .nin = desc->nin,
+            .nout = desc->nout,
             .min_parallel = spec->min_parallel,
             .grain = spec->grain,
             .stream_min_bytes = stream_min_bytes,
@@ -116,8 +118,8 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
         return NULL;
     }
     PyObject *ufunc = PyUFunc_FromFuncAndDataAndSignature(
-        tables->functions, tables->data, tables->types, nloops, spec->nin, spec->nout,
-        PyUFunc_None, spec->name, spec->doc, 0, spec->signature);
+        tables->functions, tables->data, tables->types, nloops, desc->nin, desc->nout,
+        PyUFunc_None, desc->name, spec->doc, 0, desc->signature);
     if (ufunc == NULL) {
         Py_DECREF(owner);
         return NULL;
@@ -125,13 +127,13 @@ PyObject *pf_build_ufunc(const pf_ufunc_spec *spec, pf_simd_level level,
     PyUFuncObject *as_ufunc = (PyUFuncObject *)ufunc;
     as_ufunc->obj = owner; /* the ufunc now owns the tables */
     as_ufunc->process_core_dims_func = spec->process_core_dims;
-    if (spec->split_dim >= 0 && as_ufunc->core_num_dim_ix > PF_MAX_CORE_DIMS) {
+    if (desc->split_dim >= 0 && as_ufunc->core_num_dim_ix > PF_MAX_CORE_DIMS) {
         Py_DECREF(ufunc);
         PyErr_Format(PyExc_SystemError, "%s: more than %d core dimensions to split",
-                     spec->name, PF_MAX_CORE_DIMS);
+                     desc->name, PF_MAX_CORE_DIMS);
         return NULL;
     }
-    set_work_dims(as_ufunc, spec->split_dim, tables->loop_data, nloops);
+    set_work_dims(as_ufunc, desc->split_dim, tables->loop_data, nloops);
 
     /* Pickle finds a ufunc by `__module__` and `__name__`; NumPy >= 2.2 lets
      * us say it lives in polyfast, older ones keep "numpy" (pickle then

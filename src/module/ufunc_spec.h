@@ -19,16 +19,13 @@
 typedef pf_kernel_loop pf_loop_spec;
 
 typedef struct {
-    const char *name;
+    /* Name, signature, operands, split dimension and loops: the ufunc's row
+     * of the plain-C table (kernels.c), which the fuzz driver reads too. */
+    const pf_kernel_ufunc *kernels;
     const char *doc;               /* numpydoc body; NumPy prepends the call line */
-    const char *signature;         /* gufunc core signature, NULL for elementwise */
-    int nin, nout;
     intptr_t min_parallel;         /* outer items below which one thread runs */
     intptr_t grain;                /* fewest outer items in a block */
-    int split_dim;                 /* core dimension split like the outer one, -1 if none */
     PyUFunc_ProcessCoreDimsFunc *process_core_dims; /* NULL if not needed */
-    int nloops;
-    const pf_loop_spec *loops;
 } pf_ufunc_spec;
 
 /* Every ufunc, NULL-terminated, in the order of src/meson.build's families. */
