@@ -9,6 +9,8 @@ through two intrinsics that name symbols bound by `polyfast._numba.init`.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from llvmlite import ir
 from numba.core import cgutils, types
@@ -25,7 +27,6 @@ from polyfast._numba import (LOOP_SYMBOL, PYTHON_LEVEL, data_symbol,
 
 _I8P = ir.IntType(8).as_pointer()
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2, "c": 3}
-_CACHE: dict = {}
 
 
 def _data_pointer(builder, key: str):
@@ -56,12 +57,17 @@ def _address(typingctx, array):
     return types.intp(array), codegen
 
 
+def _cast_items(context, builder, signature, args, in_types) -> list:
+    """The items of the tuple argument ``args[0]`` cast to ``in_types`` (numba's
+    own casts, as NumPy's loop choice casts them)."""
+    return [context.cast(builder, builder.extract_value(args[0], i), from_type, to_type)
+            for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types))]
+
+
+@functools.cache
 def _loop_call(key: str):
     """``call(ptrs, dims, steps, keep)``: the ufunc's inner loop ``key`` on
     NumPy's inner-loop arguments; ``keep`` holds the operands alive across it."""
-    if ("loop", key) in _CACHE:
-        return _CACHE["loop", key]
-
     @intrinsic
     def call(typingctx, ptrs, dims, steps, keep):
         def codegen(context, builder, signature, args):
@@ -73,25 +79,18 @@ def _loop_call(key: str):
 
         return types.void(ptrs, dims, steps, keep), codegen
 
-    _CACHE["loop", key] = call
     return call
 
 
+@functools.cache
 def _point_call(key: str, in_types: tuple, out_type):
     """``call(values)``: loop ``key``'s scalar-level kernel on one item, the tuple
     ``values`` cast to the loop's input types as NumPy casts them."""
-    cache_key = ("point", key, in_types, out_type)
-    if cache_key in _CACHE:
-        return _CACHE[cache_key]
-
     @intrinsic
     def call(typingctx, values):
         def codegen(context, builder, signature, args):
-            slots = []
-            for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types)):
-                value = context.cast(builder, builder.extract_value(args[0], i),
-                                     from_type, to_type)
-                slots.append(builder.bitcast(cgutils.alloca_once_value(builder, value), _I8P))
+            slots = [builder.bitcast(cgutils.alloca_once_value(builder, value), _I8P)
+                     for value in _cast_items(context, builder, signature, args, in_types)]
             result = cgutils.alloca_once(builder, context.get_value_type(out_type))
             slots.append(builder.bitcast(result, _I8P))
             table = cgutils.alloca_once(builder, _I8P, size=len(slots))
@@ -112,47 +111,37 @@ def _point_call(key: str, in_types: tuple, out_type):
 
         return out_type(values), codegen
 
-    _CACHE[cache_key] = call
     return call
 
 
+@functools.cache
 def _cast_values(in_types: tuple):
     """``cast(values)``: the tuple ``values`` cast to ``in_types`` as NumPy's
     loop choice casts them (numba's own casts, as `_point_call`'s)."""
-    cache_key = ("cast", in_types)
-    if cache_key in _CACHE:
-        return _CACHE[cache_key]
-
     @intrinsic
     def cast(typingctx, values):
         result_type = types.Tuple(in_types)
 
         def codegen(context, builder, signature, args):
-            items = [context.cast(builder, builder.extract_value(args[0], i), from_type, to_type)
-                     for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types))]
+            items = _cast_items(context, builder, signature, args, in_types)
             return context.make_tuple(builder, result_type, items)
 
         return result_type(values), codegen
 
-    _CACHE[cache_key] = cast
     return cast
 
 
+@functools.cache
 def _scalar_call(key: str, in_types: tuple, out_type):
     """``call(values)``: loop ``key``'s scalar entry (src/module/numba_points.h:
     values in, the value out, a complex input as its two parts), the tuple
     ``values`` cast to the loop's input types first."""
-    cache_key = ("scalar", key, in_types, out_type)
-    if cache_key in _CACHE:
-        return _CACHE[cache_key]
-
     @intrinsic
     def call(typingctx, values):
         def codegen(context, builder, signature, args):
             params, arguments = [], []
-            for i, (from_type, to_type) in enumerate(zip(signature.args[0], in_types)):
-                value = context.cast(builder, builder.extract_value(args[0], i),
-                                     from_type, to_type)
+            cast = _cast_items(context, builder, signature, args, in_types)
+            for to_type, value in zip(in_types, cast):
                 if isinstance(to_type, types.Complex):
                     part = context.get_value_type(to_type.underlying_float)
                     number = context.make_complex(builder, to_type, value)
@@ -170,7 +159,6 @@ def _scalar_call(key: str, in_types: tuple, out_type):
 
         return out_type(values), codegen
 
-    _CACHE[cache_key] = call
     return call
 
 
